@@ -1,0 +1,34 @@
+// Lint rules. The one that matters most: src/emu is the deterministic machine and may not reach
+// the host (Node modules, VS Code, the clock, randomness) except through src/emu/host.
+import tseslint from 'typescript-eslint';
+
+const hostModules = ['fs', 'os', 'net', 'dgram', 'child_process', 'worker_threads', 'crypto', 'perf_hooks', 'timers', 'readline', 'process'];
+const restrictedImports = [
+  ...hostModules.flatMap((m) => [m, `node:${m}`]).map((name) => ({ name, message: 'src/emu must not reach the host: go through src/emu/host.' })),
+  { name: 'vscode', message: 'src/emu knows nothing of VS Code.' },
+];
+const restrictedGlobals = ['setTimeout', 'setInterval', 'setImmediate', 'performance', 'process', 'require']
+  .map((name) => ({ name, message: 'src/emu must not read the clock or the host: go through src/emu/host.' }));
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'test/guests/**', 'out/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-constant-condition': ['error', { checkLoops: false }],
+    },
+  },
+  {
+    files: ['src/emu/**/*.ts'],
+    ignores: ['src/emu/host/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: restrictedImports, patterns: [{ group: ['**/host/*-backend*', '../../cli/*', '../cli/*'], message: 'Backends are chosen by the CLI, not the machine.' }] }],
+      'no-restricted-globals': ['error', ...restrictedGlobals],
+      'no-restricted-properties': ['error',
+        { object: 'Date', property: 'now', message: 'No clock in src/emu.' },
+        { object: 'Math', property: 'random', message: 'No randomness in src/emu.' }],
+      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date']", message: 'No clock in src/emu.' }],
+    },
+  },
+);

@@ -1,0 +1,64 @@
+// Sv32 page-table walk (privileged spec §4.3): two levels, 4 MiB megapages, hardware update of
+// the A and D bits (as QEMU 7.2 does), and the permission rules for U pages (SUM), MXR and
+// execute-only pages. Physical addresses are 34 bits, so they are computed as numbers, not int32.
+
+import {
+  PRV_U, PTE_A, PTE_D, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X, SATP32_PPN,
+} from './csr.js';
+import type { Ram } from '../memory/ram.js';
+
+export const ACCESS_FETCH = 0;
+export const ACCESS_LOAD = 1;
+export const ACCESS_STORE = 2;
+export type AccessType = typeof ACCESS_FETCH | typeof ACCESS_LOAD | typeof ACCESS_STORE;
+
+/** Walk failed with a page fault (returned as a negative number so the caller raises it). */
+export const WALK_PAGE_FAULT = -1;
+/** A page-table entry lies outside RAM: an access fault. */
+export const WALK_ACCESS_FAULT = -2;
+
+export interface WalkContext {
+  satp: number;
+  /** Effective privilege of the access (MPRV already applied). */
+  priv: number;
+  sum: boolean;
+  mxr: boolean;
+}
+
+/**
+ * Translates `va` and returns the physical address of its page (a multiple of 4096), or one of
+ * WALK_PAGE_FAULT / WALK_ACCESS_FAULT. Sets A (and D for stores) in the leaf PTE, unless
+ * `inspect` (a debugger's look, which must leave the machine as it was).
+ */
+export function sv32Walk(ram: Ram, ctx: WalkContext, va: number, access: AccessType, inspect = false): number {
+  let table = (ctx.satp & SATP32_PPN) * 4096;
+  for (let level = 1; level >= 0; level--) {
+    const vpn = level === 1 ? va >>> 22 : (va >>> 12) & 0x3ff;
+    const ptePa = table + vpn * 4;
+    if (!ram.contains(ptePa, 4)) return WALK_ACCESS_FAULT;
+    const pteIndex = (ptePa - ram.base) >>> 2;
+    const pte = ram.i32[pteIndex];
+    if ((pte & PTE_V) === 0 || ((pte & PTE_R) === 0 && (pte & PTE_W) !== 0)) return WALK_PAGE_FAULT;
+    const ppn = pte >>> 10;
+    if ((pte & (PTE_R | PTE_X)) === 0) {
+      table = ppn * 4096; // pointer to the next level
+      continue;
+    }
+    // Leaf: permissions.
+    if (ctx.priv === PRV_U) {
+      if ((pte & PTE_U) === 0) return WALK_PAGE_FAULT;
+    } else if (pte & PTE_U) {
+      if (access === ACCESS_FETCH || !ctx.sum) return WALK_PAGE_FAULT;
+    }
+    if (access === ACCESS_FETCH && (pte & PTE_X) === 0) return WALK_PAGE_FAULT;
+    if (access === ACCESS_LOAD && (pte & PTE_R) === 0 && !(ctx.mxr && (pte & PTE_X))) return WALK_PAGE_FAULT;
+    if (access === ACCESS_STORE && (pte & PTE_W) === 0) return WALK_PAGE_FAULT;
+    if (level === 1 && (ppn & 0x3ff) !== 0) return WALK_PAGE_FAULT; // misaligned megapage
+    const want = PTE_A | (access === ACCESS_STORE ? PTE_D : 0);
+    if ((pte & want) !== want && !inspect) ram.i32[pteIndex] = pte | want;
+    const ppnPage = level === 1 ? (ppn & ~0x3ff) | ((va >>> 12) & 0x3ff) : ppn;
+    return ppnPage * 4096;
+  }
+  return WALK_PAGE_FAULT;
+}
+
