@@ -48,7 +48,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const wallClock = new HostWallClock();
   const boot = (): VirtMachine => {
     const m = new VirtMachine(config, { console, wallClock });
-    loadInto(m, image);
+    loadInto(m, image, positional[0]);
     return m;
   };
   let machine = boot();
@@ -106,11 +106,11 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
 }
 
-function loadInto(machine: VirtMachine, image: GuestImage): void {
+function loadInto(machine: VirtMachine, image: GuestImage, path: string): void {
   try {
     machine.load(image);
   } catch (e) {
-    if (e instanceof RangeError) throw new CliError(e.message);
+    if (e instanceof RangeError) throw new CliError(`${path}: ${e.message}`);
     throw e;
   }
 }

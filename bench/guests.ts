@@ -1,0 +1,22 @@
+// The benchmark guests (built from bench/guests by its Makefile; the ELFs are committed).
+// Each has a `.expected` file beside it: its UART output under QEMU, so a run can be checked
+// even where QEMU is not installed.
+import { join } from 'node:path';
+import { GUESTS_DIR } from './paths.js';
+
+export interface BenchGuest {
+  name: string;
+  elf: string;
+  expected: string;
+  /** One line for --list. */
+  summary: string;
+}
+
+function guest(name: string, summary: string): BenchGuest {
+  return { name, elf: join(GUESTS_DIR, `${name}.elf`), expected: join(GUESTS_DIR, `${name}.expected`), summary };
+}
+
+export const GUESTS: readonly BenchGuest[] = [
+  guest('compute', 'CRC, sieve, quicksort, matrix multiply, div/rem, list walk; ~508 M instructions, no interrupts'),
+  guest('irq', 'the same kernels under a CLINT timer interrupt every 10,000 instructions; ~52 M instructions, ~5,000 interrupts'),
+];
