@@ -16,6 +16,7 @@ import {
   C_ICOUNT, C_WORDS, S_MCAUSE, S_MEDELEG, S_MEPC, S_MIDELEG, S_MIE, S_MIP_HW, S_MSTATUS, S_MTVAL, S_MTVEC,
   S_PC, S_PRIV, S_RES_ADDR, S_RES_VALID, S_RES_VALUE, S_SATP, S_SCAUSE, S_SEPC, S_STVAL, S_STVEC, S_WAITING, S_WORDS,
 } from './rv32-state.js';
+import { PAGE_ALLOWED, Pmp } from './pmp.js';
 import { RVC_TABLE } from './rvc.js';
 import {
   ACCESS_FETCH, ACCESS_LOAD, ACCESS_STORE, WALK_PAGE_FAULT, sv32Walk, type AccessType, type WalkContext,
@@ -52,10 +53,18 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
   /** Source of mtime for the time CSRs; the machine connects it to the CLINT. */
   timeSource: () => bigint = () => 0n;
 
+  /** PMP entries compiled from the pmpcfg/pmpaddr CSRs (derived). */
+  readonly pmp = new Pmp();
+
   // Derived state, rebuilt from the arena by translationChanged().
   private limit = 0;
   private vmFetch = false;
   private vmData = false;
+  /** Data accesses must take the general path: translation, or PMP checks that can matter. */
+  private slowData = false;
+  /** The page being fetched from may be cached by the loop (PMP decides for all of it). */
+  private fetchCacheable = true;
+  private readonly ptePmpCheck = (pa: number): boolean => this.pmp.allows(pa, 4, ACCESS_LOAD, C.PRV_S);
   private readonly fetchCtx: WalkContext = { satp: 0, priv: C.PRV_M, sum: false, mxr: false };
   private readonly dataCtx: WalkContext = { satp: 0, priv: C.PRV_M, sum: false, mxr: false };
   private readonly tlbTag = new Int32Array(3 * TLB_ENTRIES).fill(-1);
@@ -68,6 +77,8 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
   private readonly ram32: Int32Array;
   private readonly ramWatch: Uint8Array;
   private readonly ramBase: number;
+  /** ramBase as an int32, for offsets computed in int32 arithmetic. */
+  private readonly ramBias: number;
   private readonly ramSize: number;
 
   constructor(
@@ -83,6 +94,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
     this.ram32 = ram.i32;
     this.ramWatch = ram.watch;
     this.ramBase = ram.base;
+    this.ramBias = ram.base | 0;
     this.ramSize = ram.size;
     this.s[S_PRIV] = C.PRV_M;
   }
@@ -120,6 +132,12 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
 
   /** Rebuilds derived state after the arena was overwritten (snapshot restore). */
   afterRestore(): void {
+    this.pmp.rebuild(this.s);
+    this.translationChanged();
+  }
+
+  pmpChanged(): void {
+    this.pmp.rebuild(this.s);
     this.translationChanged();
   }
 
@@ -174,6 +192,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
     const dataPriv = (ms & C.MSTATUS_MPRV) && priv === C.PRV_M ? (ms & C.MSTATUS_MPP) >>> C.MSTATUS_MPP_SHIFT : priv;
     this.vmFetch = paging && priv < C.PRV_M;
     this.vmData = paging && dataPriv < C.PRV_M;
+    this.slowData = this.vmData || this.pmp.applies(dataPriv);
     const sum = (ms & C.MSTATUS_SUM) !== 0;
     const mxr = (ms & C.MSTATUS_MXR) !== 0;
     Object.assign(this.fetchCtx, { satp, priv, sum, mxr });
@@ -221,7 +240,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
     const c = this.c;
     const fetchView = this.ram.view;
     const rvc = RVC_TABLE;
-    let pc = this.s[S_PC] >>> 0;
+    let pc = this.s[S_PC]; // int32 in the loop: addresses above 2^31 would otherwise be doubles
     let icount = c[C_ICOUNT];
     let fetchVpn = -1;
     let fetchOff = 0;
@@ -229,20 +248,20 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
       try {
         while (icount < limit) {
           if ((pc >>> 12) !== fetchVpn) {
-            fetchOff = this.fetchPage(pc);
-            fetchVpn = pc >>> 12;
+            fetchOff = this.fetchPage(pc >>> 0);
+            fetchVpn = this.fetchCacheable ? pc >>> 12 : -1;
           }
           // One unaligned 32-bit read (RAM has 4 bytes of padding past its end for this).
           let inst = fetchView.getInt32(fetchOff + (pc & 0xfff), true);
           let npc: number;
           if ((inst & 3) === 3) {
-            if ((pc & 0xfff) === 0xffe) inst = this.fetchUpperHalf(pc, inst & 0xffff);
-            npc = (pc + 4) >>> 0;
+            if ((pc & 0xfff) === 0xffe) inst = this.fetchUpperHalf(pc >>> 0, inst & 0xffff);
+            npc = (pc + 4) | 0;
           } else {
             const half = inst & 0xffff;
             inst = rvc[half];
             if (inst === 0) this.raise(C.CAUSE_ILLEGAL_INSTRUCTION, half);
-            npc = (pc + 2) >>> 0;
+            npc = (pc + 2) | 0;
           }
           const rd = (inst >> 7) & 31;
           const rs1 = (inst >> 15) & 31;
@@ -257,11 +276,11 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
               break;
             case 0x1b: // JAL
               x[rd] = npc;
-              npc = (pc + (((inst >> 31) << 20) | (inst & 0xff000) | ((inst >>> 9) & 0x800) | ((inst >>> 20) & 0x7fe))) >>> 0;
+              npc = (pc + (((inst >> 31) << 20) | (inst & 0xff000) | ((inst >>> 9) & 0x800) | ((inst >>> 20) & 0x7fe))) | 0;
               break;
             case 0x19: { // JALR
               if (f3 !== 0) this.illegal(inst);
-              const target = ((x[rs1] + (inst >> 20)) & ~1) >>> 0;
+              const target = (x[rs1] + (inst >> 20)) & ~1;
               x[rd] = npc;
               npc = target;
               break;
@@ -280,13 +299,13 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
                 default: return this.illegal(inst);
               }
               if (taken) {
-                npc = (pc + (((inst >> 31) << 12) | ((inst << 4) & 0x800) | ((inst >>> 20) & 0x7e0) | ((inst >>> 7) & 0x1e))) >>> 0;
+                npc = (pc + (((inst >> 31) << 12) | ((inst << 4) & 0x800) | ((inst >>> 20) & 0x7e0) | ((inst >>> 7) & 0x1e))) | 0;
               }
               break;
             }
             case 0x00: { // LOAD
               c[C_ICOUNT] = icount;
-              const va = (x[rs1] + (inst >> 20)) >>> 0;
+              const va = (x[rs1] + (inst >> 20)) | 0;
               switch (f3) {
                 case 0: x[rd] = (this.load8(va) << 24) >> 24; break; // LB
                 case 1: x[rd] = (this.load16(va) << 16) >> 16; break; // LH
@@ -300,7 +319,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
             }
             case 0x08: { // STORE
               c[C_ICOUNT] = icount;
-              const va = (x[rs1] + (((inst >> 25) << 5) | rd)) >>> 0;
+              const va = (x[rs1] + (((inst >> 25) << 5) | rd)) | 0;
               switch (f3) {
                 case 0: this.store8(va, x[rs2]); break; // SB
                 case 1: this.store16(va, x[rs2]); break; // SH
@@ -363,7 +382,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
             case 0x1c: // SYSTEM
               c[C_ICOUNT] = icount;
               this.inst = inst;
-              npc = this.system(inst, npc);
+              npc = this.system(inst, npc) | 0;
               fetchVpn = -1; // privilege or translation may have changed
               if (this.limit < limit) limit = this.limit;
               break;
@@ -390,7 +409,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
           throw e;
         }
         x[0] = 0;
-        pc = this.enterTrap(TRAP.cause, TRAP.tval, pc, false);
+        pc = this.enterTrap(TRAP.cause, TRAP.tval, pc >>> 0, false) | 0;
         c[C_ICOUNT] = ++icount;
         fetchVpn = -1;
         if (this.limit < limit) limit = this.limit;
@@ -455,6 +474,8 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
           if (priv < C.PRV_M) this.illegal(inst);
           const ms = s[S_MSTATUS];
           const mpp = (ms & C.MSTATUS_MPP) >>> C.MSTATUS_MPP_SHIFT;
+          // QEMU 7.2 refuses to leave M for a mode that PMP would deny everything (no entry set).
+          if (mpp !== C.PRV_M && this.pmp.ruleCount === 0) this.illegal(inst);
           s[S_MSTATUS] = (ms & ~(C.MSTATUS_MPP | C.MSTATUS_MIE | (mpp !== C.PRV_M ? C.MSTATUS_MPRV : 0))) |
             C.MSTATUS_MPIE | (ms & C.MSTATUS_MPIE ? C.MSTATUS_MIE : 0);
           s[S_PRIV] = mpp;
@@ -531,7 +552,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
       const held = s[S_RES_VALID] !== 0 && (s[S_RES_ADDR] >>> 0) === va;
       s[S_RES_VALID] = 0;
       if (held) {
-        const pa = this.physical(va, ACCESS_STORE);
+        const pa = this.physical(va, ACCESS_STORE, 4);
         if (this.readWordAt(pa, va, ACCESS_STORE) === s[S_RES_VALUE]) {
           this.writeWordAt(pa, va, src);
           x[rd] = 0;
@@ -541,7 +562,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
       x[rd] = 1;
       return;
     }
-    const pa = this.physical(va, ACCESS_STORE);
+    const pa = this.physical(va, ACCESS_STORE, 4);
     const old = this.readWordAt(pa, va, ACCESS_STORE);
     let value: number;
     switch (f5) {
@@ -581,57 +602,138 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
 
   // ---- address translation ----
 
-  private physical(va: number, access: AccessType): number {
-    if (access === ACCESS_FETCH ? !this.vmFetch : !this.vmData) return va;
-    const vpn = va >>> 12;
-    const i = access * TLB_ENTRIES + (vpn & (TLB_ENTRIES - 1));
-    if (this.tlbTag[i] === vpn) return this.tlbPage[i] + (va & 0xfff);
-    const page = sv32Walk(this.ram, access === ACCESS_FETCH ? this.fetchCtx : this.dataCtx, va, access);
-    if (page < 0) this.raise(page === WALK_PAGE_FAULT ? PAGE_FAULT_CAUSE[access] : ACCESS_FAULT_CAUSE[access], va);
-    this.tlbTag[i] = vpn;
-    this.tlbPage[i] = page;
-    return page + (va & 0xfff);
+  /**
+   * The physical address of an access of `size` bytes at `va`, after translation and PMP; raises
+   * the page or access fault. The TLB holds only pages PMP allows whole, so a hit needs no check.
+   */
+  private physical(va: number, access: AccessType, size: number): number {
+    const fetch = access === ACCESS_FETCH;
+    const priv = fetch ? this.fetchCtx.priv : this.dataCtx.priv;
+    let pa = va;
+    if (fetch ? this.vmFetch : this.vmData) {
+      const vpn = va >>> 12;
+      const i = access * TLB_ENTRIES + (vpn & (TLB_ENTRIES - 1));
+      if (this.tlbTag[i] === vpn) return this.tlbPage[i] + (va & 0xfff);
+      const page = sv32Walk(this.ram, fetch ? this.fetchCtx : this.dataCtx, va, access, false, this.ptePmpCheck);
+      if (page < 0) this.raise(page === WALK_PAGE_FAULT ? PAGE_FAULT_CAUSE[access] : ACCESS_FAULT_CAUSE[access], va);
+      pa = page + (va & 0xfff);
+      if (!this.pmp.applies(priv) || this.pmp.pageVerdict(page, access, priv) === PAGE_ALLOWED) {
+        this.tlbTag[i] = vpn;
+        this.tlbPage[i] = page;
+        return pa;
+      }
+    }
+    if (this.pmp.applies(priv) && !this.pmp.allows(pa, size, access, priv)) this.raise(ACCESS_FAULT_CAUSE[access], va);
+    return pa;
   }
 
   /** Translates the page holding `pc` for fetching and returns the RAM offset of the page's start. */
   private fetchPage(pc: number): number {
-    const pa = this.physical(pc, ACCESS_FETCH);
+    const pa = this.physical(pc, ACCESS_FETCH, 2);
     const off = pa - this.ramBase;
     if (off < 0 || off >= this.ramSize) this.raise(C.CAUSE_FETCH_ACCESS, pc);
+    const priv = this.fetchCtx.priv;
+    this.fetchCacheable = !this.pmp.applies(priv) || this.pmp.pageVerdict(pa - (pa & 0xfff), ACCESS_FETCH, priv) === PAGE_ALLOWED;
     return off - (pc & 0xfff);
   }
 
   /** The upper half of a 32-bit instruction whose lower half ends a page. */
   private fetchUpperHalf(pc: number, low: number): number {
     const va = (pc + 2) >>> 0;
-    const off = this.physical(va, ACCESS_FETCH) - this.ramBase;
+    const off = this.physical(va, ACCESS_FETCH, 2) - this.ramBase;
     if (off < 0 || off >= this.ramSize) this.raise(C.CAUSE_FETCH_ACCESS, va);
     return low | (this.ram16[off >>> 1] << 16);
   }
 
   // ---- loads and stores; misaligned ones are split into bytes, as QEMU performs them ----
+  // Each takes the address as an int32 (the loop computes it so). Without translation, the RAM
+  // offset is an int32 difference: with RAM no larger than 2 GiB, addresses outside RAM land
+  // outside [0, size). Translated (Sv32, 34-bit physical) addresses take the exact path.
 
   private load8(va: number): number {
-    const pa = this.vmData ? this.physical(va, ACCESS_LOAD) : va;
+    if (!this.slowData) {
+      const off = (va - this.ramBias) | 0;
+      if (off >= 0 && off < this.ramSize) return this.ram8[off];
+    }
+    return this.load8At(va >>> 0);
+  }
+
+  private load16(va: number): number {
+    if (!this.slowData) {
+      const off = (va - this.ramBias) | 0;
+      if ((off & 1) === 0 && off >= 0 && off < this.ramSize) return this.ram16[off >> 1];
+    }
+    return this.load16At(va >>> 0);
+  }
+
+  private load32(va: number): number {
+    if (!this.slowData) {
+      const off = (va - this.ramBias) | 0;
+      if ((off & 3) === 0 && off >= 0 && off < this.ramSize) return this.ram32[off >> 2];
+    }
+    return this.load32At(va >>> 0);
+  }
+
+  private store8(va: number, v: number): void {
+    if (!this.slowData) {
+      const off = (va - this.ramBias) | 0;
+      if (off >= 0 && off < this.ramSize) {
+        this.ram8[off] = v;
+        if (this.ramWatch[off >> 12] !== 0) this.ram.storeHook(this.ramBase + off, 1);
+        return;
+      }
+    }
+    this.store8At(va >>> 0, v);
+  }
+
+  private store16(va: number, v: number): void {
+    if (!this.slowData) {
+      const off = (va - this.ramBias) | 0;
+      if ((off & 1) === 0 && off >= 0 && off < this.ramSize) {
+        this.ram16[off >> 1] = v;
+        if (this.ramWatch[off >> 12] !== 0) this.ram.storeHook(this.ramBase + off, 2);
+        return;
+      }
+    }
+    this.store16At(va >>> 0, v);
+  }
+
+  private store32(va: number, v: number): void {
+    if (!this.slowData) {
+      const off = (va - this.ramBias) | 0;
+      if ((off & 3) === 0 && off >= 0 && off < this.ramSize) {
+        this.ram32[off >> 2] = v;
+        if (this.ramWatch[off >> 12] !== 0) this.ram.storeHook(this.ramBase + off, 4);
+        return;
+      }
+    }
+    this.store32At(va >>> 0, v);
+  }
+
+  // The general paths, with an unsigned virtual address: translation, misalignment, I/O.
+
+  private load8At(va: number): number {
+    const pa = this.physical(va, ACCESS_LOAD, 1);
     const off = pa - this.ramBase;
     if (off >= 0 && off < this.ramSize) return this.ram8[off];
     return this.loadIo(pa, va, 1);
   }
 
-  private load16(va: number): number {
-    const pa = this.vmData ? this.physical(va, ACCESS_LOAD) : va;
+  private load16At(va: number): number {
+    if (va & 1) return this.load8At(va) | (this.load8At((va + 1) >>> 0) << 8);
+    const pa = this.physical(va, ACCESS_LOAD, 2);
     const off = pa - this.ramBase;
-    if ((off & 1) === 0 && off >= 0 && off < this.ramSize) return this.ram16[off >>> 1];
-    return va & 1 ? this.load8(va) | (this.load8((va + 1) >>> 0) << 8) : this.loadIo(pa, va, 2);
+    if (off >= 0 && off < this.ramSize) return this.ram16[off >>> 1];
+    return this.loadIo(pa, va, 2);
   }
 
-  private load32(va: number): number {
-    const pa = this.vmData ? this.physical(va, ACCESS_LOAD) : va;
-    const off = pa - this.ramBase;
-    if ((off & 3) === 0 && off >= 0 && off < this.ramSize) return this.ram32[off >>> 2];
+  private load32At(va: number): number {
     if (va & 3) {
-      return this.load8(va) | (this.load8((va + 1) >>> 0) << 8) | (this.load8((va + 2) >>> 0) << 16) | (this.load8((va + 3) >>> 0) << 24);
+      return this.load8At(va) | (this.load8At((va + 1) >>> 0) << 8) | (this.load8At((va + 2) >>> 0) << 16) | (this.load8At((va + 3) >>> 0) << 24);
     }
+    const pa = this.physical(va, ACCESS_LOAD, 4);
+    const off = pa - this.ramBase;
+    if (off >= 0 && off < this.ramSize) return this.ram32[off >>> 2];
     return this.loadIo(pa, va, 4) | 0;
   }
 
@@ -641,8 +743,8 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
     return v;
   }
 
-  private store8(va: number, v: number): void {
-    const pa = this.vmData ? this.physical(va, ACCESS_STORE) : va;
+  private store8At(va: number, v: number): void {
+    const pa = this.physical(va, ACCESS_STORE, 1);
     const off = pa - this.ramBase;
     if (off >= 0 && off < this.ramSize) {
       this.ram8[off] = v;
@@ -652,34 +754,40 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
     this.storeIo(pa, va, 1, v & 0xff);
   }
 
-  private store16(va: number, v: number): void {
-    const pa = this.vmData ? this.physical(va, ACCESS_STORE) : va;
+  private store16At(va: number, v: number): void {
+    if (va & 1) return this.storeMisaligned(va, 2, v);
+    const pa = this.physical(va, ACCESS_STORE, 2);
     const off = pa - this.ramBase;
-    if ((off & 1) === 0 && off >= 0 && off < this.ramSize) {
+    if (off >= 0 && off < this.ramSize) {
       this.ram16[off >>> 1] = v;
       if (this.ramWatch[off >>> 12] !== 0) this.ram.storeHook(pa, 2);
       return;
     }
-    if (va & 1) this.storeMisaligned(va, 2, v);
-    else this.storeIo(pa, va, 2, v & 0xffff);
+    this.storeIo(pa, va, 2, v & 0xffff);
   }
 
-  private store32(va: number, v: number): void {
-    const pa = this.vmData ? this.physical(va, ACCESS_STORE) : va;
+  private store32At(va: number, v: number): void {
+    if (va & 3) return this.storeMisaligned(va, 4, v);
+    const pa = this.physical(va, ACCESS_STORE, 4);
     const off = pa - this.ramBase;
-    if ((off & 3) === 0 && off >= 0 && off < this.ramSize) {
+    if (off >= 0 && off < this.ramSize) {
       this.ram32[off >>> 2] = v;
       if (this.ramWatch[off >>> 12] !== 0) this.ram.storeHook(pa, 4);
       return;
     }
-    if (va & 3) this.storeMisaligned(va, 4, v);
-    else this.storeIo(pa, va, 4, v >>> 0);
+    this.storeIo(pa, va, 4, v >>> 0);
   }
 
-  /** Byte by byte, after checking that both pages translate, so a fault leaves memory untouched. */
+  /**
+   * Byte by byte, after checking that both pages translate, so a fault leaves memory untouched.
+   * Like QEMU, which splits the access at the page boundary, a fault on the second page names
+   * that page's first byte.
+   */
   private storeMisaligned(va: number, size: number, v: number): void {
-    if (this.vmData) this.physical((va + size - 1) >>> 0, ACCESS_STORE);
-    for (let i = 0; i < size; i++) this.store8((va + i) >>> 0, v >>> (8 * i));
+    this.physical(va, ACCESS_STORE, 1);
+    const second = ((va + size - 1) & ~0xfff) >>> 0;
+    if (second !== ((va & ~0xfff) >>> 0)) this.physical(second, ACCESS_STORE, 1);
+    for (let i = 0; i < size; i++) this.store8At((va + i) >>> 0, v >>> (8 * i));
   }
 
   private storeIo(pa: number, va: number, size: AccessSize, v: number): void {

@@ -22,6 +22,8 @@ export interface CsrHart {
   translationChanged(): void;
   /** An interrupt may have become pending and enabled. */
   interruptsChanged(): void;
+  /** A PMP configuration or address register changed. */
+  pmpChanged(): void;
 }
 
 /** misa: MXL=1 (32-bit), extensions A C I M S U. */
@@ -202,8 +204,8 @@ export function csrWrite(h: CsrHart, csr: number, value: number): void {
     case C.CSR_MINSTRET: case C.CSR_MINSTRETH: writeCounterHalf(h, S_MINSTRET_LO, 4, csr === C.CSR_MINSTRETH, value); return;
     case C.CSR_TSELECT: case C.CSR_TDATA1: case C.CSR_TDATA2: case C.CSR_TDATA3: return;
   }
-  if (csr >= C.CSR_PMPCFG0 && csr <= C.CSR_PMPCFG3) { writePmpcfg(s, csr - C.CSR_PMPCFG0, value); return; }
-  if (csr >= C.CSR_PMPADDR0 && csr <= C.CSR_PMPADDR15) { writePmpaddr(s, csr - C.CSR_PMPADDR0, value); return; }
+  if (csr >= C.CSR_PMPCFG0 && csr <= C.CSR_PMPCFG3) { writePmpcfg(s, csr - C.CSR_PMPCFG0, value); h.pmpChanged(); return; }
+  if (csr >= C.CSR_PMPADDR0 && csr <= C.CSR_PMPADDR15) { writePmpaddr(s, csr - C.CSR_PMPADDR0, value); h.pmpChanged(); return; }
   if (csrExists(csr)) return; // counters that count nothing
   h.illegalInstruction();
 }

@@ -30,12 +30,16 @@ export interface WalkContext {
  * WALK_PAGE_FAULT / WALK_ACCESS_FAULT. Sets A (and D for stores) in the leaf PTE, unless
  * `inspect` (a debugger's look, which must leave the machine as it was).
  */
-export function sv32Walk(ram: Ram, ctx: WalkContext, va: number, access: AccessType, inspect = false): number {
+export function sv32Walk(
+  ram: Ram, ctx: WalkContext, va: number, access: AccessType, inspect = false,
+  /** PMP's word on reading a page-table entry at this physical address (an S-mode load). */
+  pteAllowed: (pa: number) => boolean = () => true,
+): number {
   let table = (ctx.satp & SATP32_PPN) * 4096;
   for (let level = 1; level >= 0; level--) {
     const vpn = level === 1 ? va >>> 22 : (va >>> 12) & 0x3ff;
     const ptePa = table + vpn * 4;
-    if (!ram.contains(ptePa, 4)) return WALK_ACCESS_FAULT;
+    if (!ram.contains(ptePa, 4) || !pteAllowed(ptePa)) return WALK_ACCESS_FAULT;
     const pteIndex = (ptePa - ram.base) >>> 2;
     const pte = ram.i32[pteIndex];
     if ((pte & PTE_V) === 0 || ((pte & PTE_R) === 0 && (pte & PTE_W) !== 0)) return WALK_PAGE_FAULT;
