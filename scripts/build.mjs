@@ -1,12 +1,24 @@
-// The one build script: bundles every target (CLI, benchmark harness; later the extension,
-// the external debug adapter and the webview) with esbuild, one entry per target.
+// The one build script: bundles every target with esbuild, one entry per target. Targets whose
+// entry file does not exist yet are skipped with a note (the extension, the external debug
+// adapter and the timeline webview arrive with the debugger and timeline work).
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
 
 const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
 const targets = [
+  // The `rvreplay` command (package.json "bin").
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // The VS Code extension host side (package.json "main"); 'vscode' is provided by the host.
+  { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  // The debug adapter as a separate process (contributes.debuggers "program"; also used by tests).
+  { ...node, entryPoints: ['src/adapter/main.ts'], outfile: 'dist/adapter.js' },
+  // The timeline webview (browser).
+  { bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: true, logLevel: 'warning', entryPoints: ['media/timeline/main.ts'], outfile: 'dist/timeline.js' },
+  // `npm run bench`.
   { ...node, entryPoints: ['bench/main.ts'], outfile: 'dist/bench.js' },
-].filter((t) => t.entryPoints.every((e) => existsSync(e)));
+];
 
-await Promise.all(targets.map((t) => esbuild.build(t)));
+const ready = targets.filter((t) => t.entryPoints.every((e) => existsSync(e)));
+const waiting = targets.filter((t) => !ready.includes(t)).map((t) => t.outfile);
+if (waiting.length > 0 && process.env.BUILD_VERBOSE === '1') console.log(`build: not yet present: ${waiting.join(', ')}`);
+await Promise.all(ready.map((t) => esbuild.build(t)));
