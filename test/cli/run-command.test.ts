@@ -85,6 +85,34 @@ _start:
   j _start
 `;
 
+/** Spins a fixed number of instructions, then prints the time CSR in hex and passes. */
+const READ_TIME = `
+  .globl _start
+_start:
+  li t0, 50000
+1:
+  addi t0, t0, -1
+  bnez t0, 1b
+  rdtime a1
+  li t0, ${UART}
+  li t2, 8
+2:
+  srli a0, a1, 28
+  slli a1, a1, 4
+  addi a0, a0, '0'
+  li t3, '9'
+  ble a0, t3, 3f
+  addi a0, a0, 'a' - '9' - 1
+3:
+  sb a0, 0(t0)
+  addi t2, t2, -1
+  bnez t2, 2b
+  li t0, ${FINISHER}
+  li t1, 0x5555
+  sw t1, 0(t0)
+  j .
+`;
+
 test('the guest exit code becomes the exit status', async () => {
   const elf = buildAsmGuest(tmp.dir, 'fail42', FAIL_42);
   const r = await runCli(['run', elf]);
@@ -183,4 +211,17 @@ test('--trace prints one line per step with icount, privilege, pc and disassembl
   const lines = r.stderr.trim().split('\n');
   assert.equal(lines[0], '0 M 80000000 001002b7 lui t0,0x100');
   assert.match(lines[lines.length - 1], /^\d+ M 8000000c [0-9a-f]+ sw t1,0\(t0\)$/);
+});
+
+test('--icount-shift scales virtual time: 2^N ns per instruction, mtime at 10 MHz', async () => {
+  const elf = buildAsmGuest(tmp.dir, 'time', READ_TIME);
+  const base = await runCli(['run', elf]);
+  const shifted = await runCli(['run', elf, '--icount-shift', '3']);
+  assert.equal(base.status, 0, base.stderr);
+  assert.equal(shifted.status, 0, shifted.stderr);
+  const t0 = parseInt(base.stdout, 16);
+  const t3 = parseInt(shifted.stdout, 16);
+  // About 100,000 instructions at 1 ns each is about 1,000 ticks of 100 ns.
+  assert.ok(t0 >= 1000 && t0 < 1010, `time at shift 0: ${t0}`);
+  assert.ok(t3 >= 8 * t0 && t3 < 8 * (t0 + 1), `time at shift 3 (${t3}) is 8 times ${t0}`);
 });

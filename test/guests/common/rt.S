@@ -7,7 +7,10 @@
   .section .text.init
   .globl _start
 _start:
-  /* a0 = hart id and a1 = device tree from the boot stub are not needed: one hart. */
+  /* Keep what the boot left in a0 (hart id) and a1 (device tree) for priv-boot to check. */
+  la t0, boot_a0
+  sw a0, 0(t0)
+  sw a1, 4(t0)
   la sp, _stack_top
   la t0, unexpected_trap
   csrw mtvec, t0
@@ -259,3 +262,9 @@ trap_state:
   .word 0           /* TRAP_COUNT */
   .word 0           /* TRAP_SRESUME */
   .word 0           /* TRAP_SAVE */
+
+  .data
+  .balign 4
+  .globl boot_a0
+boot_a0:
+  .word 0, 0
