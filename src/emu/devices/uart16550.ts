@@ -123,7 +123,7 @@ export class Uart16550 implements MmioDevice {
     this.r[R_MCR] = MCR_OUT2;
     this.r[R_FIFO_TRIGGER] = 1;
     this.r[R_CHAR_NS] = RESET_CHAR_NS;
-    this.setTimeout(Infinity);
+    this.armCharTimeout(Infinity);
     this.irq.set(false);
   }
 
@@ -236,7 +236,7 @@ export class Uart16550 implements MmioDevice {
       }
       // Reading restarts the idle count: the timeout measures time since the last FIFO activity.
       if (r[R_FIFO_COUNT] === 0) r[R_LSR] &= ~(LSR_DR | LSR_BI);
-      else this.setTimeout(this.clock.nowNs() + TIMEOUT_CHARS * r[R_CHAR_NS]);
+      else this.armCharTimeout(this.clock.nowNs() + TIMEOUT_CHARS * r[R_CHAR_NS]);
       r[R_TIMEOUT_IPENDING] = 0;
     } else {
       byte = r[R_RBR];
@@ -290,7 +290,7 @@ export class Uart16550 implements MmioDevice {
     if ((v ^ r[R_FCR]) & FCR_FIFO_ENABLE) v |= FCR_XMIT_RESET | FCR_RCVR_RESET;
     if (v & FCR_RCVR_RESET) {
       r[R_LSR] &= ~(LSR_DR | LSR_BI);
-      this.setTimeout(Infinity);
+      this.armCharTimeout(Infinity);
       r[R_TIMEOUT_IPENDING] = 0;
       r[R_FIFO_HEAD] = 0;
       r[R_FIFO_COUNT] = 0;
@@ -320,7 +320,7 @@ export class Uart16550 implements MmioDevice {
         r[R_LSR] |= LSR_OE;
       }
       r[R_LSR] |= LSR_DR;
-      this.setTimeout(this.clock.nowNs() + TIMEOUT_CHARS * r[R_CHAR_NS]);
+      this.armCharTimeout(this.clock.nowNs() + TIMEOUT_CHARS * r[R_CHAR_NS]);
     } else {
       if (r[R_LSR] & LSR_DR) r[R_LSR] |= LSR_OE;
       r[R_RBR] = byte;
@@ -337,7 +337,7 @@ export class Uart16550 implements MmioDevice {
     }
   }
 
-  private setTimeout(deadlineNs: number): void {
+  private armCharTimeout(deadlineNs: number): void {
     this.timeoutAt[0] = deadlineNs;
     this.timeoutTimer.deadlineNs = deadlineNs;
   }
