@@ -148,6 +148,19 @@ export class VirtMachine implements VirtualClock {
     this.cpu.reset(image.entry, 0, this.fdtAddr);
   }
 
+  /**
+   * Rebuilds everything derived after the state arena and RAM were overwritten (a snapshot
+   * restore): the hart's translation state and PMP, each device's timers and interrupt levels.
+   * The PLIC comes last so it sees the levels the other devices re-drive.
+   */
+  afterRestore(): void {
+    this.cpu.afterRestore();
+    this.clint.afterRestore();
+    this.uart.afterRestore();
+    this.rtc.afterRestore();
+    this.plic.afterRestore();
+  }
+
   get hasHtif(): boolean {
     return this.htif !== undefined;
   }
