@@ -1,14 +1,15 @@
 // Lint rules. The one that matters most: src/emu is the deterministic machine and may not reach
-// the host (Node modules, VS Code, the clock, randomness) except through src/emu/host.
+// the host (Node modules, VS Code, the clock, randomness) except through src/emu/host; and
+// src/replay and src/shared are pure logic over the machine and bytes, under the same rule.
 import tseslint from 'typescript-eslint';
 
 const hostModules = ['fs', 'os', 'net', 'dgram', 'child_process', 'worker_threads', 'crypto', 'perf_hooks', 'timers', 'readline', 'process'];
 const restrictedImports = [
-  ...hostModules.flatMap((m) => [m, `node:${m}`]).map((name) => ({ name, message: 'src/emu must not reach the host: go through src/emu/host.' })),
-  { name: 'vscode', message: 'src/emu knows nothing of VS Code.' },
+  ...hostModules.flatMap((m) => [m, `node:${m}`]).map((name) => ({ name, message: 'src/emu, src/replay and src/shared must not reach the host: go through src/emu/host.' })),
+  { name: 'vscode', message: 'src/emu, src/replay and src/shared know nothing of VS Code.' },
 ];
 const restrictedGlobals = ['setTimeout', 'setInterval', 'setImmediate', 'performance', 'process', 'require']
-  .map((name) => ({ name, message: 'src/emu must not read the clock or the host: go through src/emu/host.' }));
+  .map((name) => ({ name, message: 'src/emu, src/replay and src/shared must not read the clock or the host: go through src/emu/host.' }));
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'test/guests/**', 'out/**'] },
@@ -20,7 +21,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/emu/**/*.ts'],
+    files: ['src/emu/**/*.ts', 'src/replay/**/*.ts', 'src/shared/**/*.ts'],
     ignores: ['src/emu/host/**'],
     rules: {
       'no-restricted-imports': ['error', { paths: restrictedImports, patterns: [{ group: ['**/host/*-backend*', '../../cli/*', '../cli/*'], message: 'Backends are chosen by the CLI, not the machine.' }] }],

@@ -5,6 +5,10 @@
 export const EXIT_USAGE = 2;
 /** An internal error in rvreplay itself. */
 export const EXIT_INTERNAL = 70;
+/** Replay found the machine doing something other than what the log recorded. */
+export const EXIT_DIVERGED = 122;
+/** The log is damaged (truncated or corrupted): replay went as far as it could. */
+export const EXIT_LOG_DAMAGED = 123;
 /** The instruction budget (--max-insns) ran out before the guest finished. */
 export const EXIT_BUDGET = 124;
 /** The guest waits for an interrupt that can never come. */

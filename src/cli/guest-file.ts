@@ -1,20 +1,21 @@
 // Reads a guest ELF from disk and turns it into a loadable image for the virt machine, with one
-// clear line for each way a file can be unsuitable.
+// clear line for each way a file can be unsuitable; also its digest, which a log records.
 
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { Elf, ElfError, SHF_ALLOC, type ElfSegment } from '../emu/elf.js';
-import type { GuestImage } from '../emu/machine.js';
+import type { GuestImage, VirtMachine } from '../emu/machine.js';
 import { CliError } from './cli-error.js';
+import { readInputFile } from './read-input-file.js';
 
-export function loadGuestFile(path: string): GuestImage {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-    throw new CliError(`cannot read ${path}: ${why}`);
-  }
+export interface GuestFile {
+  path: string;
+  image: GuestImage;
+  sha256: string;
+  bytes: number;
+}
+
+export function loadGuestFile(path: string): GuestFile {
+  const bytes = readInputFile(path);
   let elf: Elf;
   try {
     elf = Elf.parse(bytes);
@@ -22,7 +23,17 @@ export function loadGuestFile(path: string): GuestImage {
     if (e instanceof ElfError) throw new CliError(`${path}: ${e.message}`);
     throw e;
   }
-  return guestImage(elf, path);
+  return { path, image: guestImage(elf, path), sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
+}
+
+/** Loads the guest into the machine; a segment outside its RAM is the user's error, said in one line. */
+export function loadInto(machine: VirtMachine, guest: GuestFile): void {
+  try {
+    machine.load(guest.image);
+  } catch (e) {
+    if (e instanceof RangeError) throw new CliError(`${guest.path}: ${e.message}`);
+    throw e;
+  }
 }
 
 export function guestImage(elf: Elf, path: string): GuestImage {

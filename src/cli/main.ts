@@ -4,7 +4,11 @@
 
 import { CliError } from './cli-error.js';
 import { EXIT_INTERNAL, EXIT_USAGE } from './exit-codes.js';
+import { DUMP_COMMAND, dumpCommand } from './dump-command.js';
+import { INFO_COMMAND, infoCommand } from './info-command.js';
 import { commandHelp, type CommandSpec } from './options.js';
+import { RECORD_COMMAND, recordCommand } from './record-command.js';
+import { REPLAY_COMMAND, replayCommand } from './replay-command.js';
 import { RUN_COMMAND, runCommand } from './run-command.js';
 
 interface Command {
@@ -12,7 +16,13 @@ interface Command {
   main(argv: string[]): Promise<number>;
 }
 
-const COMMANDS: Command[] = [{ spec: RUN_COMMAND, main: runCommand }];
+const COMMANDS: Command[] = [
+  { spec: RUN_COMMAND, main: runCommand },
+  { spec: RECORD_COMMAND, main: recordCommand },
+  { spec: REPLAY_COMMAND, main: replayCommand },
+  { spec: INFO_COMMAND, main: infoCommand },
+  { spec: DUMP_COMMAND, main: dumpCommand },
+];
 
 function usage(): string {
   return [
@@ -42,18 +52,33 @@ async function main(argv: string[]): Promise<number> {
   return command.main(rest);
 }
 
+/**
+ * Exits once everything written to stdout and stderr has reached the operating system: on a
+ * pipe Node writes asynchronously, and exiting at once would drop what is still queued.
+ */
+function exitAfterOutput(code: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
+// A reader that closes the pipe early (`rvreplay dump ... | head`) ends the command quietly.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => exitAfterOutput(code),
   (e: unknown) => {
     if (e instanceof CliError) {
       process.stderr.write(`rvreplay: ${e.message}\n`);
-      process.exit(e.exitCode);
+      exitAfterOutput(e.exitCode);
+      return;
     }
     const detail = e instanceof Error ? e.message : String(e);
     process.stderr.write(`rvreplay: internal error: ${detail}\n`);
     if (process.env.RVREPLAY_DEBUG === '1' && e instanceof Error) process.stderr.write(`${e.stack}\n`);
     else process.stderr.write('rvreplay: (set RVREPLAY_DEBUG=1 for a stack trace)\n');
-    process.exit(EXIT_INTERNAL);
+    exitAfterOutput(EXIT_INTERNAL);
   },
 );
 

@@ -38,6 +38,16 @@ export function integerOption(name: string, value: string, help: string, min: nu
   };
 }
 
+export function stringOption(name: string, value: string, help: string, dflt?: string): OptionSpec<string> {
+  return {
+    name, value, help, default: dflt,
+    parse(text) {
+      if (text === '') throw new CliError(`--${name} needs a value (${value})`);
+      return text;
+    },
+  };
+}
+
 export function flagOption(name: string, help: string): OptionSpec<boolean> {
   return { name, help, default: false, parse: () => true };
 }

@@ -52,6 +52,10 @@ export type StopReason =
 export const ISA_STRING = 'rv32imac_zicsr_zifencei';
 const MACHINE_STATE = 'machine.time';
 const T_IDLE_NS = 0;
+const EXIT_NONE = 0;
+const EXIT_PASS = 1;
+const EXIT_FAIL = 2;
+const EXIT_RESET = 3;
 
 /** A loadable guest: bytes at physical addresses, an entry point, and the HTIF symbols if any. */
 export interface GuestImage {
@@ -73,10 +77,9 @@ export class VirtMachine implements VirtualClock {
   readonly rtc: GoldfishRtc;
   /** Address of the device tree blob in RAM (a1 at entry). */
   readonly fdtAddr: number;
-  /** Set when the guest has finished; the machine runs no further. */
-  exit: GuestExit | undefined;
-
   private readonly time: Float64Array;
+  /** How the guest finished: [EXIT_* kind, code]; EXIT_NONE while it runs. */
+  private readonly exitState: Uint32Array;
   private readonly nsPerInsn: number;
   private htif: Htif | undefined;
 
@@ -92,6 +95,7 @@ export class VirtMachine implements VirtualClock {
     }
     this.nsPerInsn = 2 ** config.icountShift;
     this.time = this.arena.f64(MACHINE_STATE, 1);
+    this.exitState = this.arena.u32('machine.exit', 2);
     this.ram = new Ram(V.VIRT_DRAM_BASE, config.ramMiB * 1024 * 1024);
     this.cpu = new Rv32Cpu(this.arena, this.ram, this.bus);
 
@@ -143,7 +147,7 @@ export class VirtMachine implements VirtualClock {
       const htif = new Htif(this.ram, image.tohost, image.fromhost, this.host.console, ({ code }) =>
         this.finish(code === 0 ? { kind: 'pass' } : { kind: 'fail', code }));
       this.htif = htif;
-      this.ram.storeHook = (pa, size) => htif.onStore(pa, size);
+      this.ram.storeListener = (pa, size) => htif.onStore(pa, size);
     }
     this.cpu.reset(image.entry, 0, this.fdtAddr);
   }
@@ -159,6 +163,16 @@ export class VirtMachine implements VirtualClock {
     this.uart.afterRestore();
     this.rtc.afterRestore();
     this.plic.afterRestore();
+  }
+
+  /** How the guest finished, once it has; the machine then runs no further. */
+  get exit(): GuestExit | undefined {
+    switch (this.exitState[0]) {
+      case EXIT_PASS: return { kind: 'pass' };
+      case EXIT_FAIL: return { kind: 'fail', code: this.exitState[1] };
+      case EXIT_RESET: return { kind: 'reset' };
+      default: return undefined;
+    }
   }
 
   get hasHtif(): boolean {
@@ -207,7 +221,10 @@ export class VirtMachine implements VirtualClock {
   }
 
   private finish(e: GuestExit): void {
-    if (this.exit === undefined) this.exit = e;
+    if (this.exitState[0] === EXIT_NONE) {
+      this.exitState[0] = e.kind === 'pass' ? EXIT_PASS : e.kind === 'fail' ? EXIT_FAIL : EXIT_RESET;
+      this.exitState[1] = e.kind === 'fail' ? e.code : 0;
+    }
     this.cpu.requestStop();
   }
 }

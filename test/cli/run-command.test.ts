@@ -7,13 +7,12 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildAsmGuest, runCli } from '../support/cli.js';
+import { ECHO_IRQ, FINISHER, READ_TIME } from '../support/guests.js';
 import { tempDir } from '../support/toolchain.js';
 
 const tmp = tempDir('cli');
 after(() => tmp.cleanup());
 
-const UART = 0x1000_0000;
-const FINISHER = 0x10_0000;
 
 /** Waits in WFI with every interrupt disabled: nothing can ever wake it. */
 const STUCK = `
@@ -22,52 +21,6 @@ _start:
   csrw mie, zero
   wfi
   j _start
-`;
-
-/** Echoes UART input from its interrupt handler (PLIC source 10, M context) until it reads 'q'. */
-const ECHO_IRQ = `
-  .globl _start
-_start:
-  la t0, trap
-  csrw mtvec, t0
-  li t0, 0x0c000000 + 4 * 10   # PLIC priority of the UART
-  li t1, 1
-  sw t1, 0(t0)
-  li t0, 0x0c002000            # enable source 10 for context 0 (M)
-  li t1, 1 << 10
-  sw t1, 0(t0)
-  li t0, 0x0c200000            # threshold 0
-  sw zero, 0(t0)
-  li t0, ${UART}
-  li t1, 1                     # IER: received data available
-  sb t1, 1(t0)
-  li t1, 1 << 11               # mie.MEIE
-  csrw mie, t1
-  csrsi mstatus, 8             # mstatus.MIE
-idle:
-  wfi
-  j idle
-trap:
-  li t0, 0x0c200004
-  lw t2, 0(t0)                 # claim
-  li t3, ${UART}
-more:
-  lbu t4, 5(t3)
-  andi t4, t4, 1               # LSR.DR
-  beqz t4, done
-  lbu t5, 0(t3)
-  li t6, 'q'
-  beq t5, t6, quit
-  sb t5, 0(t3)
-  j more
-done:
-  sw t2, 0(t0)                 # complete
-  mret
-quit:
-  li t0, ${FINISHER}
-  li t1, 0x5555
-  sw t1, 0(t0)
-  j quit
 `;
 
 const SPIN = `
@@ -83,34 +36,6 @@ _start:
   li t1, (42 << 16) | 0x3333
   sw t1, 0(t0)
   j _start
-`;
-
-/** Spins a fixed number of instructions, then prints the time CSR in hex and passes. */
-const READ_TIME = `
-  .globl _start
-_start:
-  li t0, 50000
-1:
-  addi t0, t0, -1
-  bnez t0, 1b
-  rdtime a1
-  li t0, ${UART}
-  li t2, 8
-2:
-  srli a0, a1, 28
-  slli a1, a1, 4
-  addi a0, a0, '0'
-  li t3, '9'
-  ble a0, t3, 3f
-  addi a0, a0, 'a' - '9' - 1
-3:
-  sb a0, 0(t0)
-  addi t2, t2, -1
-  bnez t2, 2b
-  li t0, ${FINISHER}
-  li t1, 0x5555
-  sw t1, 0(t0)
-  j .
 `;
 
 test('the guest exit code becomes the exit status', async () => {

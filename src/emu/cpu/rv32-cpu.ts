@@ -52,6 +52,8 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
 
   /** Source of mtime for the time CSRs; the machine connects it to the CLINT. */
   timeSource: () => bigint = () => 0n;
+  /** Told of every trap as it is taken (icount is still the count before the trap's step). */
+  trapObserver: ((cause: number, interrupt: boolean) => void) | undefined;
 
   /** PMP entries compiled from the pmpcfg/pmpaddr CSRs (derived). */
   readonly pmp = new Pmp();
@@ -431,6 +433,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
 
   /** Enters the trap handler (delegated to S when medeleg/mideleg say so) and returns its pc. */
   private enterTrap(cause: number, tval: number, epc: number, interrupt: boolean): number {
+    this.trapObserver?.(cause, interrupt);
     const s = this.s;
     const priv = s[S_PRIV];
     const delegated = priv <= C.PRV_S && ((interrupt ? s[S_MIDELEG] : s[S_MEDELEG]) & (1 << cause)) !== 0;
@@ -594,7 +597,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
     const off = pa - this.ramBase;
     if (off >= 0 && off < this.ramSize) {
       this.ram32[off >>> 2] = value;
-      if (this.ramWatch[off >>> 12] !== 0) this.ram.storeHook(pa, 4);
+      if (this.ramWatch[off >>> 12] !== 0) this.ram.onStore(pa, 4);
       return;
     }
     if (!this.bus.store(pa, 4, value >>> 0)) this.raise(C.CAUSE_STORE_ACCESS, va);
@@ -679,7 +682,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
       const off = (va - this.ramBias) | 0;
       if (off >= 0 && off < this.ramSize) {
         this.ram8[off] = v;
-        if (this.ramWatch[off >> 12] !== 0) this.ram.storeHook(this.ramBase + off, 1);
+        if (this.ramWatch[off >> 12] !== 0) this.ram.onStore(this.ramBase + off, 1);
         return;
       }
     }
@@ -691,7 +694,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
       const off = (va - this.ramBias) | 0;
       if ((off & 1) === 0 && off >= 0 && off < this.ramSize) {
         this.ram16[off >> 1] = v;
-        if (this.ramWatch[off >> 12] !== 0) this.ram.storeHook(this.ramBase + off, 2);
+        if (this.ramWatch[off >> 12] !== 0) this.ram.onStore(this.ramBase + off, 2);
         return;
       }
     }
@@ -703,7 +706,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
       const off = (va - this.ramBias) | 0;
       if ((off & 3) === 0 && off >= 0 && off < this.ramSize) {
         this.ram32[off >> 2] = v;
-        if (this.ramWatch[off >> 12] !== 0) this.ram.storeHook(this.ramBase + off, 4);
+        if (this.ramWatch[off >> 12] !== 0) this.ram.onStore(this.ramBase + off, 4);
         return;
       }
     }
@@ -748,7 +751,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
     const off = pa - this.ramBase;
     if (off >= 0 && off < this.ramSize) {
       this.ram8[off] = v;
-      if (this.ramWatch[off >>> 12] !== 0) this.ram.storeHook(pa, 1);
+      if (this.ramWatch[off >>> 12] !== 0) this.ram.onStore(pa, 1);
       return;
     }
     this.storeIo(pa, va, 1, v & 0xff);
@@ -760,7 +763,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
     const off = pa - this.ramBase;
     if (off >= 0 && off < this.ramSize) {
       this.ram16[off >>> 1] = v;
-      if (this.ramWatch[off >>> 12] !== 0) this.ram.storeHook(pa, 2);
+      if (this.ramWatch[off >>> 12] !== 0) this.ram.onStore(pa, 2);
       return;
     }
     this.storeIo(pa, va, 2, v & 0xffff);
@@ -772,7 +775,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
     const off = pa - this.ramBase;
     if (off >= 0 && off < this.ramSize) {
       this.ram32[off >>> 2] = v;
-      if (this.ramWatch[off >>> 12] !== 0) this.ram.storeHook(pa, 4);
+      if (this.ramWatch[off >>> 12] !== 0) this.ram.onStore(pa, 4);
       return;
     }
     this.storeIo(pa, va, 4, v >>> 0);

@@ -59,7 +59,10 @@ export function sv32Walk(
     if (access === ACCESS_STORE && (pte & PTE_W) === 0) return WALK_PAGE_FAULT;
     if (level === 1 && (ppn & 0x3ff) !== 0) return WALK_PAGE_FAULT; // misaligned megapage
     const want = PTE_A | (access === ACCESS_STORE ? PTE_D : 0);
-    if ((pte & want) !== want && !inspect) ram.i32[pteIndex] = pte | want;
+    if ((pte & want) !== want && !inspect) {
+      ram.i32[pteIndex] = pte | want;
+      ram.noteWrite(ptePa);
+    }
     const ppnPage = level === 1 ? (ppn & ~0x3ff) | ((va >>> 12) & 0x3ff) : ppn;
     return ppnPage * 4096;
   }

@@ -4,8 +4,7 @@
 // with code payload >> 1; device 1 command 1 prints a character; a command fires when the high
 // word of tohost is written (RV32 guests write the low word first).
 
-import type { Ram } from '../memory/ram.js';
-import { PAGE_SHIFT } from '../memory/ram.js';
+import { PAGE_SHIFT, WATCH_LISTENER, type Ram } from '../memory/ram.js';
 import type { CharSink } from '../host/ports.js';
 
 export type HtifExit = { code: number };
@@ -27,7 +26,7 @@ export class Htif {
     if (!ram.contains(tohost, 8) || !ram.contains(fromhost, 8) || tohost % 4 !== 0 || fromhost % 4 !== 0) {
       throw new Error(`tohost/fromhost (0x${tohost.toString(16)}, 0x${fromhost.toString(16)}) must be word-aligned and in RAM`);
     }
-    ram.watch[(tohost - ram.base) >>> PAGE_SHIFT] = 1;
+    ram.watch[(tohost - ram.base) >>> PAGE_SHIFT] |= WATCH_LISTENER;
   }
 
   /** Called after every guest store to a watched RAM page. */
@@ -76,6 +75,7 @@ export class Htif {
   }
 
   private write64(pa: number, v: bigint): void {
+    this.ram.noteWrite(pa);
     const i = (pa - this.ram.base) >>> 2;
     this.ram.i32[i] = Number(v & 0xffff_ffffn) | 0;
     this.ram.i32[i + 1] = Number(v >> 32n) | 0;

@@ -1,9 +1,16 @@
 // Guest RAM: one ArrayBuffer with byte, halfword and word views (little-endian host assumed, as
-// every platform Node runs on is), and a per-page watch byte. A watched page sends every store to
-// a hook after it lands: HTIF's tohost uses it now; dirty-page tracking and watchpoints later.
+// every platform Node runs on is), and a per-page watch byte. The hart's store fast path tests
+// that byte and calls onStore() when it is nonzero: HTIF's tohost page uses it, and so does
+// dirty-page tracking (a page's dirty-watch bit is cleared at its first store, so later stores
+// to it stay on the fast path).
 
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 1 << PAGE_SHIFT;
+
+/** Watch bits: stores to the page go to the store listener (HTIF). */
+export const WATCH_LISTENER = 1;
+/** Watch bits: dirty tracking waits for the page's first store. */
+export const WATCH_DIRTY = 2;
 
 export type RamStoreHook = (pa: number, size: number) => void;
 
@@ -13,9 +20,13 @@ export class Ram {
   readonly i32: Int32Array;
   /** For unaligned reads (instruction fetch); the buffer has 4 bytes of padding past the end. */
   readonly view: DataView;
-  /** Nonzero for pages whose stores go to the store hook. Indexed by (pa − base) >> PAGE_SHIFT. */
+  /** WATCH_* bits per page, indexed by (pa − base) >> PAGE_SHIFT. */
   readonly watch: Uint8Array;
-  storeHook: RamStoreHook = () => {};
+  /** Receives stores to pages with WATCH_LISTENER set. */
+  storeListener: RamStoreHook = () => {};
+  /** Pages written since startDirtyTracking(), in the order of their first write. */
+  private dirty: number[] = [];
+  private tracking = false;
 
   constructor(
     /** Physical address of the first byte. */
@@ -30,6 +41,35 @@ export class Ram {
     this.i32 = new Int32Array(buffer, 0, size >>> 2);
     this.view = new DataView(buffer);
     this.watch = new Uint8Array(size >>> PAGE_SHIFT);
+  }
+
+  /** Called after a store to a watched page (by the hart, or by anything else writing RAM). */
+  onStore(pa: number, size: number): void {
+    const page = (pa - this.base) >>> PAGE_SHIFT;
+    const w = this.watch[page];
+    if (w & WATCH_DIRTY) {
+      this.watch[page] = w & ~WATCH_DIRTY;
+      this.dirty.push(page);
+    }
+    if (w & WATCH_LISTENER) this.storeListener(pa, size);
+  }
+
+  /** Notes a write that did not come through the hart's stores (A/D updates, devices). */
+  noteWrite(pa: number): void {
+    if (this.tracking && this.watch[(pa - this.base) >>> PAGE_SHIFT] & WATCH_DIRTY) this.onStore(pa, 1);
+  }
+
+  /** Forgets the pages written so far and watches every page for its next first write. */
+  startDirtyTracking(): void {
+    this.tracking = true;
+    this.dirty = [];
+    const w = this.watch;
+    for (let i = 0; i < w.length; i++) w[i] |= WATCH_DIRTY;
+  }
+
+  /** The pages written since startDirtyTracking(), in ascending order. */
+  dirtyPages(): number[] {
+    return [...this.dirty].sort((a, b) => a - b);
   }
 
   /** True when [pa, pa + len) lies inside RAM. */

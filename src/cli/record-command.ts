@@ -1,0 +1,125 @@
+// `rvreplay record <elf> --rrfile F`: a live run, as `run`, that writes every input from the
+// host and the observations replay will check to the log F (QEMU's -icount rr=record). With
+// --rrsnapshot NAME the machine state at the start is saved beside the log, and replay starts
+// from it.
+
+import { writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { HostWallClock } from '../emu/host/host-wall-clock.js';
+import { StdioCharBackend } from '../emu/host/stdio-chardev.js';
+import { DEFAULT_CONFIG, ISA_STRING, VirtMachine } from '../emu/machine.js';
+import { saveSnapshot } from '../emu/snapshot.js';
+import { LogWriter } from '../replay/log/log-writer.js';
+import type { LogHeader } from '../replay/log-header.js';
+import { Recorder } from '../replay/recorder.js';
+import { ShutdownReason } from '../shared/log-events.js';
+import { RVREPLAY_VERSION } from '../shared/version.js';
+import { CliError } from './cli-error.js';
+import { FileSink } from './file-sink.js';
+import { loadGuestFile, loadInto } from './guest-file.js';
+import { runLive, type LiveEnd } from './live-loop.js';
+import { integerOption, parseCommand, stringOption, type CommandSpec } from './options.js';
+import { MACHINE_OPTIONS, SESSION_OPTIONS } from './run-command.js';
+import { snapshotPath } from './snapshot-file.js';
+
+/** Instructions between state digests: frequent enough to localise a divergence, rare enough to stay cheap. */
+export const DEFAULT_DIGEST_INTERVAL = 20_000_000;
+/** Wall time between forced chunk flushes, so a killed recorder loses little. */
+const FLUSH_EVERY_MS = 500;
+
+export const RECORD_COMMAND: CommandSpec = {
+  name: 'record',
+  args: ['<elf>'],
+  summary: [
+    'Runs an RV32 ELF as `run` does and records it: every input from the host (serial bytes, clock',
+    'reads, the end of the session) and the checks replay will make (traps taken, serial output,',
+    'state digests) go to the log --rrfile, stamped with the instruction count. `rvreplay replay`',
+    'then reproduces the run exactly, on any machine. Ctrl-C (SIGINT) ends the recording cleanly.',
+    'Exit statuses are those of `run`.',
+  ].join('\n'),
+  options: [
+    stringOption('rrfile', 'FILE', 'the log to write (required; replaced if it exists)'),
+    stringOption('rrsnapshot', 'NAME', 'save the machine state at the start as snapshot NAME beside the log'),
+    integerOption('digest-interval', 'N', 'instructions between state digests', 1000, Number.MAX_SAFE_INTEGER, DEFAULT_DIGEST_INTERVAL),
+    ...MACHINE_OPTIONS,
+    ...SESSION_OPTIONS,
+  ],
+};
+
+const SHUTDOWN_FOR: Partial<Record<LiveEnd, number>> = {
+  budget: ShutdownReason.Budget,
+  user: ShutdownReason.User,
+  signal: ShutdownReason.HostSignal,
+};
+
+export async function recordCommand(argv: string[]): Promise<number> {
+  const { positional, options } = parseCommand(RECORD_COMMAND, argv);
+  const rrfile = options.get('rrfile') as string | undefined;
+  if (rrfile === undefined) throw new CliError('record needs --rrfile FILE: where to write the log');
+  const snapshotName = options.get('rrsnapshot') as string | undefined;
+  if (snapshotName !== undefined && !/^[A-Za-z0-9._-]+$/.test(snapshotName)) {
+    throw new CliError(`--rrsnapshot '${snapshotName}': a snapshot name may use letters, digits, '.', '_' and '-' (it names a file)`);
+  }
+  const config = { ...DEFAULT_CONFIG, ramMiB: options.get('ram') as number, icountShift: options.get('icount-shift') as number };
+  const digestInterval = options.get('digest-interval') as number;
+  const guest = loadGuestFile(positional[0]);
+
+  const console = new StdioCharBackend(process.stdin, process.stdout);
+  const sink = new FileSink(rrfile);
+  let signalled = false;
+  const onSignal = (): void => {
+    signalled = true;
+  };
+  try {
+    // The machine is built with the recorder's ports; the log's header needs the machine.
+    const recorder = new Recorder(digestInterval);
+    const machine = new VirtMachine(config, recorder.ports(console, new HostWallClock()));
+    loadInto(machine, guest);
+    let snapshot: LogHeader['snapshot'];
+    if (snapshotName !== undefined) {
+      const bytes = saveSnapshot(machine, snapshotName, { guestSha256: guest.sha256 });
+      writeFileSync(snapshotPath(rrfile, snapshotName), bytes);
+      snapshot = { name: snapshotName, sha256: createHash('sha256').update(bytes).digest('hex') };
+    }
+    const header: LogHeader = {
+      writer: `rvreplay ${RVREPLAY_VERSION}`,
+      created: new Date().toISOString(),
+      machine: { board: 'virt', isa: ISA_STRING, ramMiB: config.ramMiB, icountShift: config.icountShift },
+      guest: { path: guest.path, sha256: guest.sha256, bytes: guest.bytes },
+      disks: [],
+      stateLayout: machine.arena.regions.map((r) => ({ name: r.name, bytes: r.bytes })),
+      digestInterval,
+      snapshot,
+    };
+    recorder.attach(machine, new LogWriter(sink, header));
+    if (snapshotName !== undefined) recorder.snapshotTaken(snapshotName);
+
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    console.open();
+    let lastFlush = Date.now();
+    return await runLive({
+      machine,
+      run: (limit) => recorder.run(limit),
+      deliverInput: (c) => recorder.deliverSerial((accept) => c.deliver(accept)),
+      between: () => {
+        if (Date.now() - lastFlush >= FLUSH_EVERY_MS) {
+          recorder.flush();
+          lastFlush = Date.now();
+        }
+      },
+      end: (how) => recorder.finish(SHUTDOWN_FOR[how]),
+    }, {
+      budget: (options.get('max-insns') as number | undefined) ?? Infinity,
+      trace: options.get('trace') === true,
+      stats: options.get('stats') === true,
+      console,
+      signalled: () => signalled,
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    console.close();
+    sink.close();
+  }
+}

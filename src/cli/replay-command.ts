@@ -1,0 +1,175 @@
+// `rvreplay replay <elf> --rrfile F`: reproduces a recorded run from its log alone (QEMU's
+// -icount rr=replay): stdin, sockets and host clocks are not read. The guest's serial output
+// goes to stdout, and the exit status is the recorded run's. Before anything runs, the log must
+// agree with the guest image, the machine and this rvreplay's state layout; while it runs, the
+// machine must do what the log says, or replay stops at the first difference (status 122).
+
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { VirtMachine, type MachineConfig } from '../emu/machine.js';
+import { loadSnapshot } from '../emu/snapshot.js';
+import { DivergenceError } from '../replay/divergence-error.js';
+import type { LogHeader } from '../replay/log-header.js';
+import { Replayer, type ReplayStop } from '../replay/replayer.js';
+import { ShutdownReason } from '../shared/log-events.js';
+import { CliError } from './cli-error.js';
+import { EXIT_BUDGET, EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_LOG_DAMAGED, EXIT_STUCK } from './exit-codes.js';
+import { loadGuestFile, loadInto, type GuestFile } from './guest-file.js';
+import { openLogFile } from './log-file.js';
+import { printStats, traceStep } from './live-loop.js';
+import { flagOption, integerOption, parseCommand, stringOption, type CommandSpec } from './options.js';
+import { snapshotPath } from './snapshot-file.js';
+
+const SLICE = 4_000_000;
+
+export const REPLAY_COMMAND: CommandSpec = {
+  name: 'replay',
+  args: ['<elf>'],
+  summary: [
+    'Replays the run recorded in --rrfile: the same instructions, serial output and exit status, from',
+    'the log alone (nothing is read from stdin or the host clock). The machine settings come from the',
+    'log; options that contradict it are refused.',
+    '',
+    'exit statuses of its own, beside those of `run`: 122 the replay diverged from the log (the',
+    'message names the icount and what differs), 123 the log is damaged (replayed as far as it goes).',
+  ].join('\n'),
+  options: [
+    stringOption('rrfile', 'FILE', 'the log to replay (required)'),
+    integerOption('ram', 'MiB', 'guest RAM size (must match the log; default: the log\'s)', 1, 2048),
+    integerOption('icount-shift', 'N', 'virtual time shift (must match the log; default: the log\'s)', 0, 10),
+    integerOption('max-insns', 'N', 'stop after N instructions (exit status 124)', 1, Number.MAX_SAFE_INTEGER),
+    flagOption('trace', 'print every instruction executed to stderr (icount, privilege, pc, disassembly)'),
+    flagOption('stats', 'print instruction count, wall time, speed and peak memory to stderr at the end'),
+  ],
+};
+
+export async function replayCommand(argv: string[]): Promise<number> {
+  const { positional, options } = parseCommand(REPLAY_COMMAND, argv);
+  const rrfile = options.get('rrfile') as string | undefined;
+  if (rrfile === undefined) throw new CliError('replay needs --rrfile FILE: the log to replay');
+  const guest = loadGuestFile(positional[0]);
+  const reader = openLogFile(rrfile);
+  const header = reader.header;
+  const config = machineConfig(header, options.get('ram') as number | undefined, options.get('icount-shift') as number | undefined);
+  checkGuest(header, guest);
+  if (reader.damage !== undefined) {
+    const upTo = reader.damage.lastGoodIcount;
+    process.stderr.write(`rvreplay: warning: ${rrfile} is damaged (${reader.damage.message}); ` +
+      (upTo === undefined ? 'nothing in it can be replayed\n' : `replaying up to icount ${upTo}\n`));
+  }
+
+  const out = new StdoutBuffer();
+  const replayer = new Replayer(reader.events(), header.stateLayout.map((r) => r.name));
+  const machine = new VirtMachine(config, replayer.ports(out));
+  loadInto(machine, guest);
+  checkLayout(header, machine);
+  if (header.snapshot !== undefined) restoreSnapshot(machine, rrfile, header.snapshot);
+  replayer.attach(machine);
+
+  const budget = (options.get('max-insns') as number | undefined) ?? Infinity;
+  const trace = options.get('trace') === true;
+  const started = process.hrtime.bigint();
+  const finish = (code: number, message?: string): number => {
+    out.flush();
+    if (message !== undefined) process.stderr.write(`rvreplay: ${message}\n`);
+    if (options.get('stats') === true) printStats(machine.icount, started);
+    return code;
+  };
+  try {
+    for (;;) {
+      const target = machine.icount + Math.min(trace ? 1 : SLICE, budget - machine.icount);
+      if (trace) traceStep(machine);
+      const stop = replayer.run(target);
+      out.flush();
+      if (stop.kind !== 'limit') return finish(...outcome(stop, machine, reader.damage?.message));
+      if (machine.icount >= budget) {
+        return finish(EXIT_BUDGET, `instruction budget of ${budget} exhausted at pc 0x${machine.cpu.pc.toString(16)}`);
+      }
+    }
+  } catch (e) {
+    if (e instanceof DivergenceError) return finish(EXIT_DIVERGED, e.message);
+    throw e;
+  }
+}
+
+function outcome(stop: ReplayStop, machine: VirtMachine, damage: string | undefined): [number, string?] {
+  switch (stop.kind) {
+    case 'exit': {
+      const exit = machine.exit!;
+      if (exit.kind === 'reset') return [EXIT_INTERRUPTED, 'the guest asked for a reset here, where the recording ended'];
+      return [exit.kind === 'pass' ? 0 : exit.code & 0xff];
+    }
+    case 'shutdown':
+      if (stop.reason === ShutdownReason.Budget) return [EXIT_BUDGET, `the recording's instruction budget ended it at icount ${machine.icount}`];
+      return [EXIT_INTERRUPTED, `the recording was stopped here (icount ${machine.icount})`];
+    case 'end':
+      return machine.cpu.waiting
+        ? [EXIT_STUCK, `the guest waits for an interrupt that can never come (as in the recording, icount ${machine.icount})`]
+        : [EXIT_LOG_DAMAGED, `the log ends at icount ${machine.icount} without saying why`];
+    case 'log-ended':
+      return [EXIT_LOG_DAMAGED, `the log is damaged (${damage ?? 'it has no end'}); replay stopped at icount ${machine.icount}`];
+    case 'limit':
+      return [0];
+  }
+}
+
+function machineConfig(header: LogHeader, ram: number | undefined, shift: number | undefined): MachineConfig {
+  const m = header.machine;
+  if (ram !== undefined && ram !== m.ramMiB) {
+    throw new CliError(`--ram ${ram} contradicts the log, which was recorded with ${m.ramMiB} MiB`);
+  }
+  if (shift !== undefined && shift !== m.icountShift) {
+    throw new CliError(`--icount-shift ${shift} contradicts the log, which was recorded with shift ${m.icountShift}`);
+  }
+  return { ramMiB: m.ramMiB, icountShift: m.icountShift };
+}
+
+function checkGuest(header: LogHeader, guest: GuestFile): void {
+  if (header.guest.sha256 !== guest.sha256) {
+    throw new CliError(
+      `${guest.path} is not the guest this log was recorded with (${header.guest.path}, ` +
+      `sha256 ${header.guest.sha256.slice(0, 12)}…; this file has ${guest.sha256.slice(0, 12)}…)`);
+  }
+}
+
+function checkLayout(header: LogHeader, machine: VirtMachine): void {
+  const ours = machine.arena.regions;
+  const theirs = header.stateLayout;
+  const same = ours.length === theirs.length && ours.every((r, i) => r.name === theirs[i].name && r.bytes === theirs[i].bytes);
+  if (!same) {
+    throw new CliError(`the log was written by ${header.writer}, whose machine state has another layout; replay it with that version`);
+  }
+}
+
+function restoreSnapshot(machine: VirtMachine, rrfile: string, snap: NonNullable<LogHeader['snapshot']>): void {
+  const path = snapshotPath(rrfile, snap.name);
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch {
+    throw new CliError(`the log starts from snapshot '${snap.name}', but ${path} cannot be read`);
+  }
+  if (createHash('sha256').update(bytes).digest('hex') !== snap.sha256) {
+    throw new CliError(`${path} is not the snapshot '${snap.name}' this log starts from (its digest differs)`);
+  }
+  try {
+    loadSnapshot(machine, bytes);
+  } catch (e) {
+    throw new CliError(`${path}: ${(e as Error).message}`);
+  }
+}
+
+/** Guest output on its way to stdout, written between slices. */
+class StdoutBuffer {
+  private bytes: number[] = [];
+
+  write(byte: number): void {
+    this.bytes.push(byte);
+  }
+
+  flush(): void {
+    if (this.bytes.length === 0) return;
+    process.stdout.write(Uint8Array.from(this.bytes));
+    this.bytes = [];
+  }
+}

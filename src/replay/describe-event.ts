@@ -1,0 +1,32 @@
+// One event in words, for divergence messages: "interrupt 7 (machine timer) at icount 5000".
+
+import { EVENT_KIND_NAMES, EventKind, type LogEvent } from '../shared/log-events.js';
+
+const INTERRUPT_NAMES: ReadonlyMap<number, string> = new Map([
+  [1, 'supervisor software'], [3, 'machine software'], [5, 'supervisor timer'],
+  [7, 'machine timer'], [9, 'supervisor external'], [11, 'machine external'],
+]);
+
+const EXCEPTION_NAMES: ReadonlyMap<number, string> = new Map([
+  [0, 'instruction address misaligned'], [1, 'instruction access fault'], [2, 'illegal instruction'],
+  [3, 'breakpoint'], [4, 'load address misaligned'], [5, 'load access fault'],
+  [6, 'store/AMO address misaligned'], [7, 'store/AMO access fault'], [8, 'ecall from U-mode'],
+  [9, 'ecall from S-mode'], [11, 'ecall from M-mode'], [12, 'instruction page fault'],
+  [13, 'load page fault'], [15, 'store/AMO page fault'],
+]);
+
+export function describeEvent(e: LogEvent | undefined): string {
+  if (e === undefined) return 'nothing more (the log ends)';
+  const at = `at icount ${e.icount}`;
+  switch (e.kind) {
+    case EventKind.Interrupt: return `interrupt ${e.cause} (${INTERRUPT_NAMES.get(e.cause) ?? 'unknown'}) ${at}`;
+    case EventKind.Exception: return `exception ${e.cause} (${EXCEPTION_NAMES.get(e.cause) ?? 'unknown'}) ${at}`;
+    case EventKind.SerialWrite: return `${e.count} byte(s) of serial output from ${at}`;
+    case EventKind.SerialInput: return `${e.bytes.length} byte(s) of serial input ${at}`;
+    case EventKind.ClockRead: return `a wall-clock read ${at}`;
+    case EventKind.Digest: return `a state digest ${at}`;
+    case EventKind.Shutdown: return `a shutdown ${at}`;
+    case EventKind.End: return `the end of the recording ${at}`;
+    default: return `a ${EVENT_KIND_NAMES.get(e.kind) ?? `kind-${(e as LogEvent).kind}`} event ${at}`;
+  }
+}

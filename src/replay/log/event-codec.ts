@@ -1,0 +1,140 @@
+// The compact encoding of one event inside a chunk payload: u8 kind, varint icount delta from
+// the previous event of the chunk, then the kind's fields (the table is in docs/LOG-FORMAT.md,
+// "Event encodings"). Both directions live here so the two cannot drift apart.
+
+import { EventKind, type LogEvent } from '../../shared/log-events.js';
+import type { ByteReader } from './byte-reader.js';
+import type { ByteWriter } from './byte-writer.js';
+import { LogError } from './log-error.js';
+
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Appends `e` to `w`; `previousIcount` is the icount the delta is taken from. */
+export function encodeEvent(w: ByteWriter, e: LogEvent, previousIcount: number): void {
+  w.u8(e.kind);
+  w.varint(e.icount - previousIcount);
+  switch (e.kind) {
+    case EventKind.IcountStamp:
+      w.varint(e.icount);
+      break;
+    case EventKind.Interrupt:
+    case EventKind.Exception:
+      w.varint(e.cause);
+      break;
+    case EventKind.SerialInput:
+    case EventKind.Entropy:
+      w.varint(e.device);
+      w.lengthPrefixed(e.bytes);
+      break;
+    case EventKind.SerialWrite:
+      w.varint(e.device);
+      w.varint(e.count);
+      break;
+    case EventKind.ClockRead:
+      w.varint(e.clock);
+      w.i64(e.valueNs);
+      break;
+    case EventKind.BlockComplete:
+      w.varint(e.device);
+      w.varint(e.request);
+      w.varint(e.status);
+      break;
+    case EventKind.NetReceive:
+      w.varint(e.device);
+      w.lengthPrefixed(e.frame);
+      break;
+    case EventKind.InputEvent:
+      w.varint(e.device);
+      w.varint(e.type);
+      w.varint(e.code);
+      w.zigzag(e.value);
+      break;
+    case EventKind.TimerCallback:
+      w.varint(e.timer);
+      break;
+    case EventKind.Checkpoint:
+    case EventKind.End:
+      break;
+    case EventKind.Shutdown:
+      w.varint(e.reason);
+      break;
+    case EventKind.Digest:
+      w.varint(e.regions.length);
+      for (const h of e.regions) w.u32(h);
+      w.varint(e.pages.length);
+      for (const p of e.pages) {
+        w.varint(p.page);
+        w.u32(p.hash);
+      }
+      break;
+    case EventKind.Snapshot:
+      w.lengthPrefixed(utf8Encoder.encode(e.name));
+      break;
+    default:
+      throw new RangeError(`cannot encode an event of unknown kind ${(e as { kind: unknown }).kind}`);
+  }
+}
+
+/** Reads one event from `r`; throws LogError when the bytes are not a valid event. */
+export function decodeEvent(r: ByteReader, previousIcount: number): LogEvent {
+  const kindOffset = r.pos;
+  const kind = r.u8();
+  const icount = previousIcount + r.varint();
+  if (!Number.isSafeInteger(icount)) throw new LogError(`the icount at offset 0x${kindOffset.toString(16)} exceeds 2^53`);
+  switch (kind) {
+    case EventKind.IcountStamp: {
+      const stamped = r.varint();
+      if (stamped !== icount) throw new LogError(`the icount stamp at offset 0x${kindOffset.toString(16)} says ${stamped} where the deltas say ${icount}`);
+      return { kind, icount };
+    }
+    case EventKind.Interrupt:
+    case EventKind.Exception:
+      return { kind, icount, cause: r.varint() };
+    case EventKind.SerialInput:
+    case EventKind.Entropy:
+      return { kind, icount, device: r.varint(), bytes: r.lengthPrefixed() };
+    case EventKind.SerialWrite:
+      return { kind, icount, device: r.varint(), count: r.varint() };
+    case EventKind.ClockRead:
+      return { kind, icount, clock: r.varint(), valueNs: r.i64() };
+    case EventKind.BlockComplete:
+      return { kind, icount, device: r.varint(), request: r.varint(), status: r.varint() };
+    case EventKind.NetReceive:
+      return { kind, icount, device: r.varint(), frame: r.lengthPrefixed() };
+    case EventKind.InputEvent:
+      return { kind, icount, device: r.varint(), type: r.varint(), code: r.varint(), value: r.zigzag() };
+    case EventKind.TimerCallback:
+      return { kind, icount, timer: r.varint() };
+    case EventKind.Checkpoint:
+    case EventKind.End:
+      return { kind, icount };
+    case EventKind.Shutdown:
+      return { kind, icount, reason: r.varint() };
+    case EventKind.Digest: {
+      const regions: number[] = new Array<number>(boundedCount(r, 4));
+      for (let i = 0; i < regions.length; i++) regions[i] = r.u32();
+      const pages: { page: number; hash: number }[] = new Array<{ page: number; hash: number }>(boundedCount(r, 5));
+      for (let i = 0; i < pages.length; i++) pages[i] = { page: r.varint(), hash: r.u32() };
+      return { kind, icount, regions, pages };
+    }
+    case EventKind.Snapshot: {
+      const nameBytes = r.lengthPrefixed();
+      try {
+        return { kind, icount, name: utf8Decoder.decode(nameBytes) };
+      } catch {
+        throw new LogError(`the snapshot name at offset 0x${kindOffset.toString(16)} is not UTF-8`);
+      }
+    }
+    default:
+      throw new LogError(`unknown event kind ${kind} at offset 0x${kindOffset.toString(16)}`);
+  }
+}
+
+/** A count of items of at least `minBytes` each, refused before allocating if the rest of the
+ * payload cannot hold them (a damaged count must not allocate gigabytes). */
+function boundedCount(r: ByteReader, minBytes: number): number {
+  const n = r.varint();
+  if (n * minBytes > r.remaining) throw new LogError(`a count of ${n} at offset 0x${r.pos.toString(16)} runs past the end of its chunk`);
+  return n;
+}

@@ -1,0 +1,73 @@
+// Turns what the machine does into the log's observation events, the same way in record and in
+// replay: traps taken, runs of serial output, and state digests at fixed icounts. Recording
+// writes these events; replay produces them again and compares. Everything here happens at
+// points that do not depend on how a run is cut into slices: a run of serial output is closed
+// only by the next event or digest, never by a slice boundary.
+
+import { hashRamPage, digestRegions } from '../emu/state-digest.js';
+import type { CharSink } from '../emu/host/ports.js';
+import type { VirtMachine } from '../emu/machine.js';
+import { EventKind, type LogEvent } from '../shared/log-events.js';
+
+/** UART0 is serial device 0 in events. */
+export const SERIAL_UART0 = 0;
+
+export class MachineObserver {
+  private machine: VirtMachine | undefined;
+  private serialCount = 0;
+  private serialIcount = 0;
+  private lastDigest = 0;
+
+  constructor(
+    private readonly emit: (event: LogEvent) => void,
+    readonly digestInterval: number,
+  ) {}
+
+  /** The console the machine writes to: counts output runs, then passes the bytes on. */
+  console(out: CharSink): CharSink {
+    return {
+      write: (byte: number) => {
+        if (this.serialCount === 0) this.serialIcount = this.icount;
+        this.serialCount++;
+        out.write(byte);
+      },
+    };
+  }
+
+  attach(machine: VirtMachine): void {
+    this.machine = machine;
+    this.lastDigest = machine.icount;
+    machine.cpu.trapObserver = (cause, interrupt) => {
+      this.flushSerial();
+      this.emit({ kind: interrupt ? EventKind.Interrupt : EventKind.Exception, icount: this.icount, cause });
+    };
+    machine.ram.startDirtyTracking();
+  }
+
+  get icount(): number {
+    return this.machine?.icount ?? 0;
+  }
+
+  /** The icount of the next state digest. */
+  get nextDigestAt(): number {
+    return this.lastDigest + this.digestInterval;
+  }
+
+  /** Closes the current run of serial output, if any, as one SerialWrite event. */
+  flushSerial(): void {
+    if (this.serialCount === 0) return;
+    const count = this.serialCount;
+    this.serialCount = 0;
+    this.emit({ kind: EventKind.SerialWrite, icount: this.serialIcount, device: SERIAL_UART0, count });
+  }
+
+  /** Emits a Digest of the state now: every arena region, and each RAM page written since the last. */
+  digest(): void {
+    const m = this.machine!;
+    this.flushSerial();
+    const pages = m.ram.dirtyPages().map((page) => ({ page, hash: hashRamPage(m.ram, page) }));
+    this.emit({ kind: EventKind.Digest, icount: m.icount, regions: digestRegions(m.arena), pages });
+    m.ram.startDirtyTracking();
+    this.lastDigest = m.icount;
+  }
+}

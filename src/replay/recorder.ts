@@ -1,0 +1,115 @@
+// Record mode: runs the machine and writes every input it receives from the host, and every
+// observation replay will check, to the log. Host input reaches the machine only through this
+// class, between execution slices (serial bytes) or through the ports it wraps (the wall clock).
+
+import type { CharSink, WallClock } from '../emu/host/ports.js';
+import type { MachineHost, StopReason, VirtMachine } from '../emu/machine.js';
+import { EventKind, type LogEvent } from '../shared/log-events.js';
+import { MachineObserver, SERIAL_UART0 } from './machine-observer.js';
+
+/** Where events go: the log writer (or anything that takes them in order). */
+export interface EventLog {
+  append(event: LogEvent): void;
+  /** Ends the open chunk so it reaches the file (a killed recorder loses at most one chunk). */
+  flushChunk(): void;
+  close(): void;
+}
+
+export class Recorder {
+  readonly observer: MachineObserver;
+  private machine: VirtMachine | undefined;
+  private log: EventLog | undefined;
+  private finished = false;
+
+  /** Build the machine with ports(), then attach() it with the log: no event comes before. */
+  constructor(digestInterval: number) {
+    this.observer = new MachineObserver((e) => this.log!.append(e), digestInterval);
+  }
+
+  /** The host ports to build the machine with: output counted, clock reads logged. */
+  ports(console: CharSink, wallClock: WallClock): MachineHost {
+    return {
+      console: this.observer.console(console),
+      wallClock: {
+        nowNs: () => {
+          const valueNs = wallClock.nowNs();
+          this.append({ kind: EventKind.ClockRead, icount: this.icount, clock: 0, valueNs });
+          return valueNs;
+        },
+      },
+    };
+  }
+
+  attach(machine: VirtMachine, log: EventLog): void {
+    this.machine = machine;
+    this.log = log;
+    this.observer.attach(machine);
+  }
+
+  get icount(): number {
+    return this.machine?.icount ?? 0;
+  }
+
+  /**
+   * Runs up to `limit`, stopping at each digest point on the way to take the digest. The chunk
+   * closes there too, so a killed recorder loses at most one digest interval of the log.
+   */
+  run(limit: number): StopReason {
+    const m = this.machine!;
+    for (;;) {
+      const next = Math.min(limit, this.observer.nextDigestAt);
+      const reason = m.run(next);
+      if (reason === 'limit' && m.icount === this.observer.nextDigestAt) {
+        this.observer.digest();
+        this.log!.flushChunk();
+      }
+      if (reason !== 'limit' || m.icount >= limit) return reason;
+    }
+  }
+
+  /**
+   * Offers host serial input to UART0 now (between slices): `take` hands bytes to the callback
+   * until it refuses one; those the UART takes are logged as one event.
+   */
+  deliverSerial(take: (accept: (byte: number) => boolean) => void): void {
+    const m = this.machine!;
+    const taken: number[] = [];
+    take((byte) => {
+      if (!m.uart.receive(byte)) return false;
+      taken.push(byte);
+      return true;
+    });
+    if (taken.length > 0) {
+      this.append({ kind: EventKind.SerialInput, icount: m.icount, device: SERIAL_UART0, bytes: Uint8Array.from(taken) });
+    }
+  }
+
+
+  /** Writes a named snapshot's marker (the snapshot itself is a file beside the log). */
+  snapshotTaken(name: string): void {
+    this.append({ kind: EventKind.Snapshot, icount: this.icount, name });
+  }
+
+  flush(): void {
+    this.log!.flushChunk();
+  }
+
+  /**
+   * Ends the log: a last state digest (so replay checks the final state too), the Shutdown when
+   * the host stopped the run (a signal, the user, the budget), the End event, the index.
+   * Safe to call twice.
+   */
+  finish(shutdownReason?: number): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.machine !== undefined) this.observer.digest();
+    if (shutdownReason !== undefined) this.append({ kind: EventKind.Shutdown, icount: this.icount, reason: shutdownReason });
+    this.append({ kind: EventKind.End, icount: this.icount });
+    this.log!.close();
+  }
+
+  private append(event: LogEvent): void {
+    this.observer.flushSerial();
+    this.log!.append(event);
+  }
+}

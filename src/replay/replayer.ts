@@ -1,0 +1,168 @@
+// Replay mode: runs the machine from the log alone. Inputs (serial bytes, clock values,
+// shutdown) come from the log at their recorded icounts; observations (traps, serial output
+// runs, state digests) are produced again by the same MachineObserver as in recording and must
+// equal the logged ones, in order. The first difference stops replay with a DivergenceError.
+
+import type { CharSink } from '../emu/host/ports.js';
+import type { MachineHost, VirtMachine } from '../emu/machine.js';
+import { PAGE_SIZE } from '../emu/memory/ram.js';
+import { describeRegion } from '../emu/state-digest.js';
+import { EventKind, type LogEvent } from '../shared/log-events.js';
+import { DivergenceError } from './divergence-error.js';
+import { describeEvent } from './describe-event.js';
+import { MachineObserver } from './machine-observer.js';
+
+export type ReplayStop =
+  | { kind: 'limit' } // icount reached the caller's limit
+  | { kind: 'exit' } // the guest finished where the recording did
+  | { kind: 'end' } // the log's End: the recording stopped here (the guest had not finished)
+  | { kind: 'shutdown'; reason: number } // the host stopped the recording here
+  | { kind: 'log-ended' }; // the events ran out without an End (a damaged log)
+
+/** Events the machine produces itself during an instruction: due one step after their icount. */
+const PRODUCED: ReadonlySet<number> = new Set([EventKind.Interrupt, EventKind.Exception, EventKind.ClockRead]);
+
+export class Replayer {
+  readonly observer: MachineObserver;
+  private machine: VirtMachine | undefined;
+  private readonly events: LogEvent[];
+  private i = 0;
+
+  constructor(
+    events: Iterable<LogEvent>,
+    /** State-arena region names, to name what a digest mismatch is about. */
+    private readonly regionNames: string[],
+  ) {
+    this.events = [...events].filter((e) => e.kind !== EventKind.IcountStamp);
+    this.observer = new MachineObserver((e) => this.check(e), Infinity);
+  }
+
+  /** The host ports to build the machine with: output counted and passed on, the clock from the log. */
+  ports(console: CharSink): MachineHost {
+    return {
+      console: this.observer.console(console),
+      wallClock: { nowNs: () => this.clockRead() },
+    };
+  }
+
+  attach(machine: VirtMachine): void {
+    this.machine = machine;
+    this.observer.attach(machine);
+  }
+
+  /** The icount of the last event in the log (the end of recorded history). */
+  get endIcount(): number {
+    return this.events.length > 0 ? this.events[this.events.length - 1].icount : 0;
+  }
+
+  run(limit: number): ReplayStop {
+    const m = this.machine!;
+    for (;;) {
+      // A run of serial output is closed by whatever comes after it: aim at that.
+      let j = this.i;
+      while (this.events[j]?.kind === EventKind.SerialWrite) j++;
+      const next = this.events[j];
+      if (next === undefined) {
+        if (j > this.i && m.icount < limit) {
+          // Output at the very end of a damaged log: run up to where the log stops.
+          const last = this.events[j - 1];
+          if (m.icount < last.icount) m.run(Math.min(limit, last.icount));
+        }
+        return m.icount >= limit ? { kind: 'limit' } : { kind: 'log-ended' };
+      }
+      const produced = PRODUCED.has(next.kind);
+      const target = produced ? next.icount + 1 : next.icount;
+      if (m.icount > target || (produced && m.icount === target && this.i <= j)) {
+        throw new DivergenceError(m.icount, `the log records ${describeEvent(next)}, which did not happen`);
+      }
+      if (m.icount < target) {
+        if (m.exit !== undefined) {
+          this.observer.flushSerial();
+          throw new DivergenceError(m.icount, `the guest finished here, but the log goes on with ${describeEvent(this.events[this.i])}`);
+        }
+        if (m.icount >= limit) return { kind: 'limit' };
+        const reason = m.run(Math.min(limit, target));
+        if (reason === 'idle' && m.icount < target) {
+          throw new DivergenceError(m.icount, `the guest waits for an interrupt, but the log's next event is ${describeEvent(next)}`);
+        }
+        continue;
+      }
+      if (produced) continue; // consumed while running: loop on to the next event
+      this.observer.flushSerial();
+      if (this.i !== j) {
+        throw new DivergenceError(m.icount, `the log records ${describeEvent(this.events[this.i])}, which did not happen`);
+      }
+      switch (next.kind) {
+        case EventKind.Digest:
+          this.observer.digest(); // checked like any observation
+          continue;
+        case EventKind.SerialInput:
+          for (const byte of next.bytes) {
+            if (!m.uart.receive(byte)) {
+              throw new DivergenceError(m.icount, 'the UART had no room for the recorded input byte');
+            }
+          }
+          break;
+        case EventKind.Shutdown:
+          this.i++;
+          return { kind: 'shutdown', reason: next.reason };
+        case EventKind.End:
+          this.i++;
+          return { kind: m.exit !== undefined ? 'exit' : 'end' };
+        case EventKind.Checkpoint:
+        case EventKind.Snapshot:
+          break;
+        default:
+          throw new DivergenceError(m.icount, `this rvreplay cannot replay ${describeEvent(next)} yet`);
+      }
+      this.i++;
+    }
+  }
+
+  /** The RTC read the wall clock: the value is the one recorded at this icount. */
+  private clockRead(): bigint {
+    this.observer.flushSerial();
+    const icount = this.machine!.icount;
+    const ev = this.events[this.i];
+    if (ev?.kind !== EventKind.ClockRead || ev.icount !== icount) {
+      throw new DivergenceError(icount, `the guest read the wall clock, but the log has ${describeEvent(ev)}`);
+    }
+    this.i++;
+    return ev.valueNs;
+  }
+
+  /** An observation the machine just produced must be the log's next event. */
+  private check(actual: LogEvent): void {
+    const expected = this.events[this.i];
+    const why = difference(expected, actual, this.regionNames, this.machine!.ram.base);
+    if (why !== undefined) throw new DivergenceError(actual.icount, why);
+    this.i++;
+  }
+}
+
+/** Why two events differ, or undefined when they are the same. */
+function difference(expected: LogEvent | undefined, actual: LogEvent, regionNames: string[], ramBase: number): string | undefined {
+  if (expected === undefined) return `the machine produced ${describeEvent(actual)} after the end of the log`;
+  if (expected.kind !== actual.kind || expected.icount !== actual.icount) {
+    return `the log records ${describeEvent(expected)}, but the machine produced ${describeEvent(actual)}`;
+  }
+  if (expected.kind === EventKind.Digest && actual.kind === EventKind.Digest) {
+    const region = expected.regions.findIndex((h, i) => h !== actual.regions[i]);
+    if (region >= 0) return `the machine state differs in ${describeRegion(regionNames[region] ?? `region ${region}`)}`;
+    const recorded = new Map(expected.pages.map((p) => [p.page, p.hash]));
+    for (const p of actual.pages) {
+      if (recorded.get(p.page) !== p.hash) return `memory page ${pageAddress(ramBase, p.page)} differs`;
+      recorded.delete(p.page);
+    }
+    const [missing] = recorded.keys();
+    if (missing !== undefined) return `memory page ${pageAddress(ramBase, missing)} was written in the recording but not in the replay`;
+    return undefined;
+  }
+  return describeEvent(expected) === describeEvent(actual)
+    ? undefined
+    : `the log records ${describeEvent(expected)}, but the machine produced ${describeEvent(actual)}`;
+}
+
+function pageAddress(ramBase: number, page: number): string {
+  return `0x${(ramBase + page * PAGE_SIZE).toString(16)}`;
+}
