@@ -1,13 +1,13 @@
 // The loop of a live session (`run`, and `record`): runs the machine in slices and returns to
-// Node's event loop between them, so stdin reaches the guest's UART while it runs; ends with the
-// guest's status, or one of rvreplay's own when the budget runs out, the guest can never wake,
-// the user quits or a signal arrives. What differs between a plain run and a recording is the
-// driver: how a slice runs and how input is delivered.
+// Node's event loop between them, so host input (from the --serial backend) reaches the guest's
+// UART while it runs; ends with the guest's status, or one of rvreplay's own when the budget runs
+// out, the guest can never wake, the user quits or a signal arrives. What differs between a plain
+// run and a recording is the driver: how a slice runs and how input is delivered.
 
 import { setImmediate as yieldToHost } from 'node:timers/promises';
 import { disassemble } from '../emu/cpu/disasm.js';
 import { S_MIE } from '../emu/cpu/rv32-state.js';
-import type { StdioCharBackend } from '../emu/host/stdio-chardev.js';
+import type { CharBackend } from '../emu/host/char-backend.js';
 import type { StopReason, VirtMachine } from '../emu/machine.js';
 import { EXIT_BUDGET, EXIT_INTERRUPTED, EXIT_STUCK } from './exit-codes.js';
 
@@ -24,7 +24,7 @@ export interface LiveDriver {
   reset?(): boolean;
   run(limit: number): StopReason;
   /** Hands queued host input to the guest now (between slices). */
-  deliverInput(console: StdioCharBackend): void;
+  deliverInput(console: CharBackend): void;
   /** Called between slices (a recorder flushes its log now and then). */
   between?(): void;
   end?(how: LiveEnd): void;
@@ -34,9 +34,11 @@ export interface LiveOptions {
   budget: number;
   trace: boolean;
   stats: boolean;
-  console: StdioCharBackend;
+  console: CharBackend;
   /** Set by a signal handler: the session ends at the next slice boundary. */
   signalled?: () => boolean;
+  /** Resolves when a signal arrives, so a guest idle until input comes can be stopped too. */
+  signal?: Promise<void>;
 }
 
 export async function runLive(driver: LiveDriver, o: LiveOptions): Promise<number> {
@@ -46,9 +48,11 @@ export async function runLive(driver: LiveDriver, o: LiveOptions): Promise<numbe
   for (let slice = 0; ; slice++) {
     const machine = driver.machine;
     const target = machine.icount + Math.min(o.trace ? 1 : SLICE, o.budget - executedBefore - machine.icount);
+    // Input goes in before the slice, so a slice that ends idle has seen every byte delivered:
+    // the guest has handled the last byte of input that has ended before it counts as stuck.
+    driver.deliverInput(console);
     if (o.trace) traceStep(machine);
     const reason = driver.run(target);
-    driver.deliverInput(console);
     if (!o.trace || slice % 1024 === 0) console.flush();
     driver.between?.();
     if (console.quitRequested) return finish('user', EXIT_INTERRUPTED, 'stopped by the user (Ctrl-A x)');
@@ -71,7 +75,7 @@ export async function runLive(driver: LiveDriver, o: LiveOptions): Promise<numbe
           `the guest waits for an interrupt that can never come (WFI at pc 0x${(machine.cpu.pc - 4).toString(16)}, ` +
           `mie=0x${machine.cpu.s[S_MIE].toString(16)}, no timer armed${console.inputOpen ? ', external interrupts disabled' : ', no more input'})`);
       }
-      await console.waitForInput();
+      await (o.signal === undefined ? console.waitForInput() : Promise.race([console.waitForInput(), o.signal]));
       continue;
     }
     await yieldToHost();

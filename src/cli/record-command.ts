@@ -6,7 +6,6 @@
 import { writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { HostWallClock } from '../emu/host/host-wall-clock.js';
-import { StdioCharBackend } from '../emu/host/stdio-chardev.js';
 import { DEFAULT_CONFIG, ISA_STRING, VirtMachine } from '../emu/machine.js';
 import { saveSnapshot } from '../emu/snapshot.js';
 import { LogWriter } from '../replay/log/log-writer.js';
@@ -20,6 +19,7 @@ import { loadGuestFile, loadInto } from './guest-file.js';
 import { runLive, type LiveEnd } from './live-loop.js';
 import { integerOption, parseCommand, stringOption, type CommandSpec } from './options.js';
 import { MACHINE_OPTIONS, SESSION_OPTIONS } from './run-command.js';
+import { openSerial, parseSerialSpec, SERIAL_HELP } from './serial-spec.js';
 import { snapshotPath } from './snapshot-file.js';
 
 /** Instructions between state digests: frequent enough to localise a divergence, rare enough to stay cheap. */
@@ -36,6 +36,9 @@ export const RECORD_COMMAND: CommandSpec = {
     'state digests) go to the log --rrfile, stamped with the instruction count. `rvreplay replay`',
     'then reproduces the run exactly, on any machine. Ctrl-C (SIGINT) ends the recording cleanly.',
     'Exit statuses are those of `run`.',
+    '',
+    SERIAL_HELP,
+    'Replay reads none of it (the input is in the log); its own --serial says where output goes.',
   ].join('\n'),
   options: [
     stringOption('rrfile', 'FILE', 'the log to write (required; replaced if it exists)'),
@@ -62,15 +65,19 @@ export async function recordCommand(argv: string[]): Promise<number> {
   }
   const config = { ...DEFAULT_CONFIG, ramMiB: options.get('ram') as number, icountShift: options.get('icount-shift') as number };
   const digestInterval = options.get('digest-interval') as number;
+  const serial = options.get('serial') as string;
+  const console = parseSerialSpec(serial);
   const guest = loadGuestFile(positional[0]);
-
-  const console = new StdioCharBackend(process.stdin, process.stdout);
   const sink = new FileSink(rrfile);
   let signalled = false;
+  let wake = (): void => {};
+  const signal = new Promise<void>((resolve) => (wake = resolve));
   const onSignal = (): void => {
     signalled = true;
+    wake();
   };
   try {
+    await openSerial(console, serial); // a TCP backend waits here for its client: Ctrl-C still ends rvreplay
     // The machine is built with the recorder's ports; the log's header needs the machine.
     const recorder = new Recorder(digestInterval);
     const machine = new VirtMachine(config, recorder.ports(console, new HostWallClock()));
@@ -96,7 +103,6 @@ export async function recordCommand(argv: string[]): Promise<number> {
 
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-    console.open();
     let lastFlush = Date.now();
     return await runLive({
       machine,
@@ -115,11 +121,12 @@ export async function recordCommand(argv: string[]): Promise<number> {
       stats: options.get('stats') === true,
       console,
       signalled: () => signalled,
+      signal,
     });
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    console.close();
+    await console.close();
     sink.close();
   }
 }

@@ -1,11 +1,14 @@
 // `rvreplay replay <elf> --rrfile F`: reproduces a recorded run from its log alone (QEMU's
-// -icount rr=replay): stdin, sockets and host clocks are not read. The guest's serial output
-// goes to stdout, and the exit status is the recorded run's. Before anything runs, the log must
-// agree with the guest image, the machine and this rvreplay's state layout; while it runs, the
-// machine must do what the log says, or replay stops at the first difference (status 122).
+// -icount rr=replay): no host input reaches the guest (not stdin, not a serial client, not the
+// host clock). The guest's serial output goes to stdout, or where --serial says (nowhere, a TCP
+// client) whatever the recording used, and the exit status is the recorded run's. Before anything
+// runs, the log must agree with the guest image, the machine and this rvreplay's state layout;
+// while it runs, the machine must do what the log says, or replay stops at the first difference
+// (status 122).
 
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { setImmediate as yieldToHost } from 'node:timers/promises';
 import { VirtMachine, type MachineConfig } from '../emu/machine.js';
 import { loadSnapshot } from '../emu/snapshot.js';
 import { DivergenceError } from '../replay/divergence-error.js';
@@ -18,6 +21,7 @@ import { loadGuestFile, loadInto, type GuestFile } from './guest-file.js';
 import { openLogFile } from './log-file.js';
 import { printStats, traceStep } from './live-loop.js';
 import { flagOption, integerOption, parseCommand, stringOption, type CommandSpec } from './options.js';
+import { openSerial, parseSerialSpec } from './serial-spec.js';
 import { snapshotPath } from './snapshot-file.js';
 
 const SLICE = 4_000_000;
@@ -30,6 +34,10 @@ export const REPLAY_COMMAND: CommandSpec = {
     'the log alone (nothing is read from stdin or the host clock). The machine settings come from the',
     'log; options that contradict it are refused.',
     '',
+    '--serial SPEC says where the guest\'s output goes, whatever the recording used: stdio (stdout, the',
+    'default), none (discarded) or tcp:PORT (a client on 127.0.0.1:PORT, waited for before the replay',
+    'starts; what it sends is ignored). file:PATH is refused: replay reads no input.',
+    '',
     'exit statuses of its own, beside those of `run`: 122 the replay diverged from the log (the',
     'message names the icount and what differs), 123 the log is damaged (replayed as far as it goes).',
   ].join('\n'),
@@ -40,6 +48,7 @@ export const REPLAY_COMMAND: CommandSpec = {
     integerOption('max-insns', 'N', 'stop after N instructions (exit status 124)', 1, Number.MAX_SAFE_INTEGER),
     flagOption('trace', 'print every instruction executed to stderr (icount, privilege, pc, disassembly)'),
     flagOption('stats', 'print instruction count, wall time, speed and peak memory to stderr at the end'),
+    stringOption('serial', 'SPEC', "where the guest's output goes: stdio, none or tcp:PORT (see above)", 'stdio'),
   ],
 };
 
@@ -47,6 +56,8 @@ export async function replayCommand(argv: string[]): Promise<number> {
   const { positional, options } = parseCommand(REPLAY_COMMAND, argv);
   const rrfile = options.get('rrfile') as string | undefined;
   if (rrfile === undefined) throw new CliError('replay needs --rrfile FILE: the log to replay');
+  const serial = options.get('serial') as string;
+  const out = parseSerialSpec(serial, 'output-only');
   const guest = loadGuestFile(positional[0]);
   const reader = openLogFile(rrfile);
   const header = reader.header;
@@ -58,7 +69,6 @@ export async function replayCommand(argv: string[]): Promise<number> {
       (upTo === undefined ? 'nothing in it can be replayed\n' : `replaying up to icount ${upTo}\n`));
   }
 
-  const out = new StdoutBuffer();
   const replayer = new Replayer(reader.events(), header.stateLayout.map((r) => r.name));
   const machine = new VirtMachine(config, replayer.ports(out));
   loadInto(machine, guest);
@@ -75,8 +85,9 @@ export async function replayCommand(argv: string[]): Promise<number> {
     if (options.get('stats') === true) printStats(machine.icount, started);
     return code;
   };
+  await openSerial(out, serial); // a TCP client is waited for before the replay starts
   try {
-    for (;;) {
+    for (let slice = 0; ; slice++) {
       const target = machine.icount + Math.min(trace ? 1 : SLICE, budget - machine.icount);
       if (trace) traceStep(machine);
       const stop = replayer.run(target);
@@ -85,10 +96,13 @@ export async function replayCommand(argv: string[]): Promise<number> {
       if (machine.icount >= budget) {
         return finish(EXIT_BUDGET, `instruction budget of ${budget} exhausted at pc 0x${machine.cpu.pc.toString(16)}`);
       }
+      if (!trace || slice % 1024 === 0) await yieldToHost(); // a TCP client gets the output as it comes
     }
   } catch (e) {
     if (e instanceof DivergenceError) return finish(EXIT_DIVERGED, e.message);
     throw e;
+  } finally {
+    await out.close();
   }
 }
 
@@ -156,20 +170,5 @@ function restoreSnapshot(machine: VirtMachine, rrfile: string, snap: NonNullable
     loadSnapshot(machine, bytes);
   } catch (e) {
     throw new CliError(`${path}: ${(e as Error).message}`);
-  }
-}
-
-/** Guest output on its way to stdout, written between slices. */
-class StdoutBuffer {
-  private bytes: number[] = [];
-
-  write(byte: number): void {
-    this.bytes.push(byte);
-  }
-
-  flush(): void {
-    if (this.bytes.length === 0) return;
-    process.stdout.write(Uint8Array.from(this.bytes));
-    this.bytes = [];
   }
 }

@@ -1,12 +1,12 @@
-// `rvreplay run <elf>`: boots the guest on the virt machine with the console on stdio, and exits
-// with the guest's status. Nothing is recorded.
+// `rvreplay run <elf>`: boots the guest on the virt machine with its UART on the --serial backend
+// (stdio by default), and exits with the guest's status. Nothing is recorded.
 
 import { HostWallClock } from '../emu/host/host-wall-clock.js';
-import { StdioCharBackend } from '../emu/host/stdio-chardev.js';
 import { DEFAULT_CONFIG, VirtMachine } from '../emu/machine.js';
 import { loadGuestFile, loadInto } from './guest-file.js';
 import { runLive } from './live-loop.js';
 import { flagOption, integerOption, parseCommand, type CommandSpec, type OptionSpec } from './options.js';
+import { openSerial, parseSerialSpec, SERIAL_HELP, SERIAL_OPTION } from './serial-spec.js';
 
 /** Options every command that boots a guest shares. */
 export const MACHINE_OPTIONS: OptionSpec<unknown>[] = [
@@ -18,6 +18,7 @@ export const SESSION_OPTIONS: OptionSpec<unknown>[] = [
   integerOption('max-insns', 'N', 'stop after N instructions (exit status 124)', 1, Number.MAX_SAFE_INTEGER),
   flagOption('trace', 'print every instruction executed to stderr (icount, privilege, pc, disassembly)'),
   flagOption('stats', 'print instruction count, wall time, speed and peak memory to stderr at the end'),
+  SERIAL_OPTION,
 ];
 
 export const RUN_COMMAND: CommandSpec = {
@@ -25,8 +26,11 @@ export const RUN_COMMAND: CommandSpec = {
   args: ['<elf>'],
   summary: [
     "Boots an RV32 ELF on QEMU's `virt` machine as `qemu-system-riscv32 -M virt -bios none -kernel <elf>`",
-    'would: the guest UART is on stdin/stdout, and rvreplay exits with the guest\'s status (SiFive test',
-    'finisher or HTIF tohost: 0 on pass, the guest\'s code on failure). On a terminal, Ctrl-A x quits.',
+    'would: the guest UART is on stdin/stdout (or --serial), and rvreplay exits with the guest\'s status',
+    '(SiFive test finisher or HTIF tohost: 0 on pass, the guest\'s code on failure). On a terminal,',
+    'Ctrl-A x quits.',
+    '',
+    SERIAL_HELP,
     '',
     'exit statuses of its own: 2 bad arguments or ELF, 124 instruction budget exhausted,',
     '125 the guest waits for an interrupt that can never come, 130 stopped by the user, 70 internal error.',
@@ -37,8 +41,9 @@ export const RUN_COMMAND: CommandSpec = {
 export async function runCommand(argv: string[]): Promise<number> {
   const { positional, options } = parseCommand(RUN_COMMAND, argv);
   const config = { ...DEFAULT_CONFIG, ramMiB: options.get('ram') as number, icountShift: options.get('icount-shift') as number };
+  const serial = options.get('serial') as string;
+  const console = parseSerialSpec(serial);
   const guest = loadGuestFile(positional[0]);
-  const console = new StdioCharBackend(process.stdin, process.stdout);
   const wallClock = new HostWallClock();
   const boot = (): VirtMachine => {
     const m = new VirtMachine(config, { console, wallClock });
@@ -46,7 +51,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     return m;
   };
   let machine = boot();
-  console.open();
+  await openSerial(console, serial);
   try {
     return await runLive({
       get machine() {
@@ -65,6 +70,6 @@ export async function runCommand(argv: string[]): Promise<number> {
       console,
     });
   } finally {
-    console.close();
+    await console.close();
   }
 }

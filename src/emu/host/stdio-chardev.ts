@@ -1,45 +1,53 @@
-// The stdio character backend: guest output to stdout (buffered, flushed between execution
-// slices), host input from stdin queued until the guest's UART has room. On a terminal, stdin is
-// put in raw mode so keys reach the guest as typed; Ctrl-A x quits, Ctrl-A Ctrl-A sends Ctrl-A
-// (QEMU's -nographic convention).
+// The stdio character backend (`--serial stdio`, the default): guest output to stdout (buffered,
+// flushed between execution slices), host input from stdin queued until the guest's UART has
+// room. On a terminal, stdin is put in raw mode so keys reach the guest as typed; Ctrl-A x quits,
+// Ctrl-A Ctrl-A sends Ctrl-A (QEMU's -nographic convention). Output-only (replay), stdin is left
+// alone.
 
-import type { CharSink } from './ports.js';
+import { InputQueue, type CharBackend, type CharUse } from './char-backend.js';
 
 const CTRL_A = 0x01;
 
-export class StdioCharBackend implements CharSink {
+export class StdioCharBackend implements CharBackend {
   private out: number[] = [];
-  private readonly input: number[] = [];
-  private inputEnded = false;
+  private readonly input = new InputQueue();
   private escape = false;
-  private waiter: (() => void) | undefined;
   private rawMode = false;
+  private reading = false;
   /** Set when the user asked to quit (Ctrl-A x). */
   quitRequested = false;
 
   constructor(
     private readonly stdin: NodeJS.ReadStream,
     private readonly stdout: NodeJS.WriteStream,
+    private readonly use: CharUse = 'input-output',
   ) {}
 
   /** Starts reading stdin. Without this, the guest gets no input (and input counts as ended). */
-  open(): void {
+  open(): Promise<void> {
+    if (this.use === 'output-only') return Promise.resolve();
     if (this.stdin.isTTY) {
       this.stdin.setRawMode(true);
       this.rawMode = true;
     }
     this.stdin.on('data', (chunk: Buffer) => this.onData(chunk));
-    this.stdin.on('end', () => this.onEnd());
-    this.stdin.on('error', () => this.onEnd());
+    this.stdin.on('end', () => this.input.end());
+    this.stdin.on('error', () => this.input.end());
     this.stdin.resume();
+    this.reading = true;
+    return Promise.resolve();
   }
 
-  close(): void {
+  close(): Promise<void> {
     this.flush();
-    if (this.rawMode) this.stdin.setRawMode(false);
-    this.stdin.pause();
-    this.stdin.removeAllListeners('data');
-    this.stdin.destroy();
+    if (this.reading) {
+      if (this.rawMode) this.stdin.setRawMode(false);
+      this.stdin.pause();
+      this.stdin.removeAllListeners('data');
+      this.stdin.destroy();
+      this.reading = false;
+    }
+    return Promise.resolve();
   }
 
   write(byte: number): void {
@@ -52,46 +60,32 @@ export class StdioCharBackend implements CharSink {
     this.out = [];
   }
 
-  /** True while more input may come. */
   get inputOpen(): boolean {
-    return !this.inputEnded || this.input.length > 0;
+    return this.reading && this.input.open;
   }
 
-  /** Hands queued input bytes to `accept` until it refuses one. */
   deliver(accept: (byte: number) => boolean): void {
-    let n = 0;
-    while (n < this.input.length && accept(this.input[n])) n++;
-    if (n > 0) this.input.splice(0, n);
+    this.input.deliver(accept);
   }
 
-  /** Resolves when input arrives or ends, or the user quits. */
   waitForInput(): Promise<void> {
-    if (this.input.length > 0 || this.inputEnded || this.quitRequested) return Promise.resolve();
-    return new Promise((resolve) => (this.waiter = resolve));
+    if (this.quitRequested || !this.reading) return Promise.resolve();
+    return this.input.wait();
   }
 
   private onData(chunk: Buffer): void {
+    const bytes: number[] = [];
     for (const b of chunk) {
       if (this.rawMode && this.escape) {
         this.escape = false;
         if (b === 0x78 /* x */) this.quitRequested = true;
-        else if (b === CTRL_A) this.input.push(b);
+        else if (b === CTRL_A) bytes.push(b);
         continue;
       }
       if (this.rawMode && b === CTRL_A) this.escape = true;
-      else this.input.push(b);
+      else bytes.push(b);
     }
-    this.wake();
-  }
-
-  private onEnd(): void {
-    this.inputEnded = true;
-    this.wake();
-  }
-
-  private wake(): void {
-    const w = this.waiter;
-    this.waiter = undefined;
-    w?.();
+    this.input.push(bytes);
+    this.input.wake(); // a quit request alone must release the loop too
   }
 }
