@@ -39,15 +39,23 @@ export interface LiveOptions {
   signalled?: () => boolean;
   /** Resolves when a signal arrives, so a guest idle until input comes can be stopped too. */
   signal?: Promise<void>;
+  /** Something to do at exactly this icount (save a snapshot), once. */
+  pauseAt?: { icount: number; action(): void };
 }
 
 export async function runLive(driver: LiveDriver, o: LiveOptions): Promise<number> {
   const started = process.hrtime.bigint();
   const { console } = o;
   let executedBefore = 0; // instructions of machines a reset replaced
+  let pause = o.pauseAt;
   for (let slice = 0; ; slice++) {
     const machine = driver.machine;
-    const target = machine.icount + Math.min(o.trace ? 1 : SLICE, o.budget - executedBefore - machine.icount);
+    let target = machine.icount + Math.min(o.trace ? 1 : SLICE, o.budget - executedBefore - machine.icount);
+    if (pause !== undefined && machine.icount === pause.icount) {
+      pause.action();
+      pause = undefined;
+    }
+    if (pause !== undefined && pause.icount > machine.icount) target = Math.min(target, pause.icount);
     // Input goes in before the slice, so a slice that ends idle has seen every byte delivered:
     // the guest has handled the last byte of input that has ended before it counts as stuck.
     driver.deliverInput(console);

@@ -5,8 +5,9 @@
 
 import { writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { HostEntropy } from '../emu/host/host-entropy.js';
 import { HostWallClock } from '../emu/host/host-wall-clock.js';
-import { DEFAULT_CONFIG, ISA_STRING, VirtMachine } from '../emu/machine.js';
+import { ISA_STRING, VirtMachine } from '../emu/machine.js';
 import { saveSnapshot } from '../emu/snapshot.js';
 import { LogWriter } from '../replay/log/log-writer.js';
 import type { LogHeader } from '../replay/log-header.js';
@@ -18,9 +19,10 @@ import { FileSink } from './file-sink.js';
 import { loadGuestFile, loadInto } from './guest-file.js';
 import { runLive, type LiveEnd } from './live-loop.js';
 import { integerOption, parseCommand, stringOption, type CommandSpec } from './options.js';
-import { MACHINE_OPTIONS, SESSION_OPTIONS } from './run-command.js';
+import { MACHINE_OPTIONS, SESSION_OPTIONS, machineConfigFrom } from './run-command.js';
 import { openSerial, parseSerialSpec, SERIAL_HELP } from './serial-spec.js';
 import { snapshotPath } from './snapshot-file.js';
+import { SNAPSHOT_OPTIONS, checkSaveAfterStart, parseSaveSnapshot, saveSnapshotNow, startFromSnapshot } from './snapshot-options.js';
 
 /** Instructions between state digests: frequent enough to localise a divergence, rare enough to stay cheap. */
 export const DEFAULT_DIGEST_INTERVAL = 20_000_000;
@@ -46,6 +48,7 @@ export const RECORD_COMMAND: CommandSpec = {
     integerOption('digest-interval', 'N', 'instructions between state digests', 1000, Number.MAX_SAFE_INTEGER, DEFAULT_DIGEST_INTERVAL),
     ...MACHINE_OPTIONS,
     ...SESSION_OPTIONS,
+    ...SNAPSHOT_OPTIONS,
   ],
 };
 
@@ -63,12 +66,17 @@ export async function recordCommand(argv: string[]): Promise<number> {
   if (snapshotName !== undefined && !/^[A-Za-z0-9._-]+$/.test(snapshotName)) {
     throw new CliError(`--rrsnapshot '${snapshotName}': a snapshot name may use letters, digits, '.', '_' and '-' (it names a file)`);
   }
-  const config = { ...DEFAULT_CONFIG, ramMiB: options.get('ram') as number, icountShift: options.get('icount-shift') as number };
+  const config = machineConfigFrom(options);
   const digestInterval = options.get('digest-interval') as number;
   const serial = options.get('serial') as string;
   const console = parseSerialSpec(serial);
   const guest = loadGuestFile(positional[0]);
-  const sink = new FileSink(rrfile);
+  const fromSnapshot = options.get('from-snapshot') as string | undefined;
+  if (fromSnapshot !== undefined && snapshotName !== undefined) {
+    throw new CliError('--rrsnapshot and --from-snapshot both name the start state: give one');
+  }
+  const save = parseSaveSnapshot(options.get('save-snapshot') as string | undefined);
+  let sink: FileSink | undefined;
   let signalled = false;
   let wake = (): void => {};
   const signal = new Promise<void>((resolve) => (wake = resolve));
@@ -77,21 +85,33 @@ export async function recordCommand(argv: string[]): Promise<number> {
     wake();
   };
   try {
-    await openSerial(console, serial); // a TCP backend waits here for its client: Ctrl-C still ends rvreplay
     // The machine is built with the recorder's ports; the log's header needs the machine.
     const recorder = new Recorder(digestInterval);
-    const machine = new VirtMachine(config, recorder.ports(console, new HostWallClock()));
+    const machine = new VirtMachine(config, recorder.ports(console, new HostWallClock(), new HostEntropy()));
     loadInto(machine, guest);
+    // The start state, when it is not the boot: a snapshot taken now, or one restored from a file,
+    // kept beside the log in both cases so replay starts from it too.
     let snapshot: LogHeader['snapshot'];
-    if (snapshotName !== undefined) {
-      const bytes = saveSnapshot(machine, snapshotName, { guestSha256: guest.sha256 });
-      writeFileSync(snapshotPath(rrfile, snapshotName), bytes);
-      snapshot = { name: snapshotName, sha256: createHash('sha256').update(bytes).digest('hex') };
+    let startBytes: Uint8Array | undefined;
+    if (fromSnapshot !== undefined) {
+      const start = startFromSnapshot(machine, fromSnapshot, guest);
+      snapshot = { name: /^[A-Za-z0-9._-]+$/.test(start.name) ? start.name : 'start', sha256: start.sha256 };
+      startBytes = start.bytes;
+    } else if (snapshotName !== undefined) {
+      startBytes = saveSnapshot(machine, snapshotName, { guestSha256: guest.sha256 });
+      snapshot = { name: snapshotName, sha256: createHash('sha256').update(startBytes).digest('hex') };
     }
+    checkSaveAfterStart(save, machine.icount);
+    sink = new FileSink(rrfile);
+    if (snapshot !== undefined && startBytes !== undefined) writeFileSync(snapshotPath(rrfile, snapshot.name), startBytes);
+    await openSerial(console, serial); // a TCP backend waits here for its client: Ctrl-C still ends rvreplay
     const header: LogHeader = {
       writer: `rvreplay ${RVREPLAY_VERSION}`,
       created: new Date().toISOString(),
-      machine: { board: 'virt', isa: ISA_STRING, ramMiB: config.ramMiB, icountShift: config.icountShift },
+      machine: {
+        board: 'virt', isa: ISA_STRING, ramMiB: config.ramMiB, icountShift: config.icountShift,
+        devices: config.devices, virtioLegacy: config.virtioLegacy,
+      },
       guest: { path: guest.path, sha256: guest.sha256, bytes: guest.bytes },
       disks: [],
       stateLayout: machine.arena.regions.map((r) => ({ name: r.name, bytes: r.bytes })),
@@ -99,7 +119,7 @@ export async function recordCommand(argv: string[]): Promise<number> {
       snapshot,
     };
     recorder.attach(machine, new LogWriter(sink, header));
-    if (snapshotName !== undefined) recorder.snapshotTaken(snapshotName);
+    if (snapshot !== undefined) recorder.snapshotTaken(snapshot.name);
 
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
@@ -122,11 +142,17 @@ export async function recordCommand(argv: string[]): Promise<number> {
       console,
       signalled: () => signalled,
       signal,
+      pauseAt: save && {
+        icount: save.icount,
+        action: () => {
+          recorder.snapshotTaken(saveSnapshotNow(machine, save, guest));
+        },
+      },
     });
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await console.close();
-    sink.close();
+    sink?.close();
   }
 }

@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { setImmediate as yieldToHost } from 'node:timers/promises';
+import { checkVirtioSlots } from '../emu/devices/virtio-devices.js';
 import { VirtMachine, type MachineConfig } from '../emu/machine.js';
 import { loadSnapshot } from '../emu/snapshot.js';
 import { DivergenceError } from '../replay/divergence-error.js';
@@ -135,7 +136,14 @@ function machineConfig(header: LogHeader, ram: number | undefined, shift: number
   if (shift !== undefined && shift !== m.icountShift) {
     throw new CliError(`--icount-shift ${shift} contradicts the log, which was recorded with shift ${m.icountShift}`);
   }
-  return { ramMiB: m.ramMiB, icountShift: m.icountShift };
+  // The virtio devices are the log's (a log from before virtio has none).
+  const devices = m.devices ?? [];
+  try {
+    checkVirtioSlots(devices);
+  } catch (e) {
+    throw new CliError(`the log's machine has devices this rvreplay cannot build: ${(e as Error).message}`);
+  }
+  return { ramMiB: m.ramMiB, icountShift: m.icountShift, devices, virtioLegacy: m.virtioLegacy ?? true };
 }
 
 function checkGuest(header: LogHeader, guest: GuestFile): void {

@@ -1,18 +1,34 @@
 // `rvreplay run <elf>`: boots the guest on the virt machine with its UART on the --serial backend
 // (stdio by default), and exits with the guest's status. Nothing is recorded.
 
+import { qemuVirtioSlot } from '../emu/devices/virtio-devices.js';
+import { HostEntropy } from '../emu/host/host-entropy.js';
 import { HostWallClock } from '../emu/host/host-wall-clock.js';
-import { DEFAULT_CONFIG, VirtMachine } from '../emu/machine.js';
+import { DEFAULT_CONFIG, VirtMachine, type MachineConfig } from '../emu/machine.js';
 import { loadGuestFile, loadInto } from './guest-file.js';
 import { runLive } from './live-loop.js';
 import { flagOption, integerOption, parseCommand, type CommandSpec, type OptionSpec } from './options.js';
 import { openSerial, parseSerialSpec, SERIAL_HELP, SERIAL_OPTION } from './serial-spec.js';
+import { SNAPSHOT_OPTIONS, checkSaveAfterStart, parseSaveSnapshot, saveSnapshotNow, startFromSnapshot } from './snapshot-options.js';
 
 /** Options every command that boots a guest shares. */
 export const MACHINE_OPTIONS: OptionSpec<unknown>[] = [
   integerOption('ram', 'MiB', 'guest RAM size', 1, 2048, DEFAULT_CONFIG.ramMiB),
   integerOption('icount-shift', 'N', 'virtual time per instruction is 2^N ns (QEMU -icount shift=N)', 0, 10, DEFAULT_CONFIG.icountShift),
+  flagOption('virtio-rng', "a virtio-rng device fed by the host's randomness, in virtio-mmio slot 7 (where QEMU's -device virtio-rng-device goes)"),
+  flagOption('virtio-modern', "virtio-mmio transports of version 2 (QEMU's -global virtio-mmio.force-legacy=false), not 1"),
 ];
+
+/** The machine the MACHINE_OPTIONS describe. */
+export function machineConfigFrom(options: Map<string, unknown>): MachineConfig {
+  return {
+    ...DEFAULT_CONFIG,
+    ramMiB: options.get('ram') as number,
+    icountShift: options.get('icount-shift') as number,
+    devices: options.get('virtio-rng') === true ? [{ slot: qemuVirtioSlot(0), kind: 'rng' }] : [],
+    virtioLegacy: options.get('virtio-modern') !== true,
+  };
+}
 
 export const SESSION_OPTIONS: OptionSpec<unknown>[] = [
   integerOption('max-insns', 'N', 'stop after N instructions (exit status 124)', 1, Number.MAX_SAFE_INTEGER),
@@ -35,22 +51,27 @@ export const RUN_COMMAND: CommandSpec = {
     'exit statuses of its own: 2 bad arguments or ELF, 124 instruction budget exhausted,',
     '125 the guest waits for an interrupt that can never come, 130 stopped by the user, 70 internal error.',
   ].join('\n'),
-  options: [...MACHINE_OPTIONS, ...SESSION_OPTIONS],
+  options: [...MACHINE_OPTIONS, ...SESSION_OPTIONS, ...SNAPSHOT_OPTIONS],
 };
 
 export async function runCommand(argv: string[]): Promise<number> {
   const { positional, options } = parseCommand(RUN_COMMAND, argv);
-  const config = { ...DEFAULT_CONFIG, ramMiB: options.get('ram') as number, icountShift: options.get('icount-shift') as number };
+  const config = machineConfigFrom(options);
   const serial = options.get('serial') as string;
   const console = parseSerialSpec(serial);
   const guest = loadGuestFile(positional[0]);
   const wallClock = new HostWallClock();
+  const entropy = new HostEntropy();
   const boot = (): VirtMachine => {
-    const m = new VirtMachine(config, { console, wallClock });
+    const m = new VirtMachine(config, { console, wallClock, entropy });
     loadInto(m, guest);
     return m;
   };
   let machine = boot();
+  const fromSnapshot = options.get('from-snapshot') as string | undefined;
+  if (fromSnapshot !== undefined) startFromSnapshot(machine, fromSnapshot, guest);
+  const save = parseSaveSnapshot(options.get('save-snapshot') as string | undefined);
+  checkSaveAfterStart(save, machine.icount);
   await openSerial(console, serial);
   try {
     return await runLive({
@@ -68,6 +89,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       trace: options.get('trace') === true,
       stats: options.get('stats') === true,
       console,
+      pauseAt: save && { icount: save.icount, action: () => saveSnapshotNow(machine, save, guest) },
     });
   } finally {
     await console.close();

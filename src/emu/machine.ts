@@ -3,7 +3,7 @@
 // time is a function of icount (1 instruction = 2^shift ns) plus the time skipped while the hart
 // idles in WFI, so a run is the same on every host.
 
-import { Bus } from './bus.js';
+import { Bus, type MmioDevice } from './bus.js';
 import { Rv32Cpu } from './cpu/rv32-cpu.js';
 import { MIP_MEIP, MIP_SEIP } from './cpu/csr.js';
 import { S_MIE } from './cpu/rv32-state.js';
@@ -14,8 +14,10 @@ import { Plic } from './devices/plic.js';
 import { SifiveTest, type FinisherEvent } from './devices/sifive-test.js';
 import { UART16550_REGION_SIZE, Uart16550 } from './devices/uart16550.js';
 import { VIRTIO_MMIO_REGION_SIZE, VirtioMmioEmpty } from './devices/virtio-mmio-empty.js';
+import { VirtioMmio } from './devices/virtio-mmio.js';
+import { checkVirtioSlots, createVirtioDevice, type VirtioSlotConfig } from './devices/virtio-devices.js';
 import { buildVirtFdt } from './fdt/virt-fdt.js';
-import type { CharSink, WallClock } from './host/ports.js';
+import type { CharSink, EntropySource, WallClock } from './host/ports.js';
 import { IrqLine } from './interrupts.js';
 import { Ram } from './memory/ram.js';
 import { StateArena } from './state.js';
@@ -29,6 +31,10 @@ export interface MachineConfig {
   icountShift: number;
   /** Kernel command line placed in the device tree's /chosen node. */
   bootargs?: string;
+  /** virtio devices by virtio-mmio slot; the other slots stay empty (QEMU without -device). */
+  devices?: VirtioSlotConfig[];
+  /** virtio-mmio version 1, QEMU's default (true, or absent), or 2 (-global virtio-mmio.force-legacy=false). */
+  virtioLegacy?: boolean;
 }
 
 export const DEFAULT_CONFIG: MachineConfig = { ramMiB: 128, icountShift: 0 };
@@ -38,6 +44,8 @@ export interface MachineHost {
   /** UART0 transmit (and the HTIF console). */
   console: CharSink;
   wallClock: WallClock;
+  /** The host's randomness, for virtio-rng devices (needed only when the machine has one). */
+  entropy?: EntropySource;
 }
 
 /** How a guest ended: the finisher or HTIF said pass, fail with a code, or reset. */
@@ -75,6 +83,8 @@ export class VirtMachine implements VirtualClock {
   readonly clint: Clint;
   readonly uart: Uart16550;
   readonly rtc: GoldfishRtc;
+  /** The populated virtio-mmio slots' transports, in slot order. */
+  readonly virtio: VirtioMmio[] = [];
   /** Address of the device tree blob in RAM (a1 at entry). */
   readonly fdtAddr: number;
   private readonly time: Float64Array;
@@ -113,8 +123,19 @@ export class VirtMachine implements VirtualClock {
     this.bus.map('plic', V.VIRT_PLIC_BASE, V.VIRT_PLIC_SIZE, this.plic);
     // Mapped with the sizes QEMU's devices answer to (smaller than their slots in the memory map).
     this.bus.map('uart0', V.VIRT_UART0_BASE, UART16550_REGION_SIZE, this.uart);
+    // virtio-mmio: a transport with its device where the configuration places one, else an empty slot.
+    const virtioLegacy = config.virtioLegacy ?? true;
+    checkVirtioSlots(config.devices ?? []);
     for (let i = 0; i < V.VIRT_VIRTIO_COUNT; i++) {
-      this.bus.map(`virtio${i}`, V.VIRT_VIRTIO_BASE + i * V.VIRT_VIRTIO_SIZE, VIRTIO_MMIO_REGION_SIZE, new VirtioMmioEmpty());
+      const placed = config.devices?.find((d) => d.slot === i);
+      let slot: MmioDevice = new VirtioMmioEmpty(virtioLegacy);
+      if (placed !== undefined) {
+        const irq = new IrqLine(this.plic, V.VIRT_VIRTIO_IRQ + i);
+        const transport = new VirtioMmio(arena, `virtio${i}`, this.ram, irq, createVirtioDevice(placed, host), virtioLegacy);
+        this.virtio.push(transport);
+        slot = transport;
+      }
+      this.bus.map(`virtio${i}`, V.VIRT_VIRTIO_BASE + i * V.VIRT_VIRTIO_SIZE, VIRTIO_MMIO_REGION_SIZE, slot);
     }
 
     const fdt = buildVirtFdt({
@@ -162,6 +183,7 @@ export class VirtMachine implements VirtualClock {
     this.clint.afterRestore();
     this.uart.afterRestore();
     this.rtc.afterRestore();
+    for (const t of this.virtio) t.afterRestore();
     this.plic.afterRestore();
   }
 

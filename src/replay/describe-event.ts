@@ -24,6 +24,7 @@ export function describeEvent(e: LogEvent | undefined): string {
     case EventKind.SerialWrite: return `${e.count} byte(s) of serial output from ${at}`;
     case EventKind.SerialInput: return `${e.bytes.length} byte(s) of serial input ${at}`;
     case EventKind.ClockRead: return `a wall-clock read ${at}`;
+    case EventKind.Entropy: return `${e.bytes.length} byte(s) of entropy for virtio slot ${e.device} ${at}`;
     case EventKind.Digest: return `a state digest ${at}`;
     case EventKind.Shutdown: return `a shutdown ${at}`;
     case EventKind.End: return `the end of the recording ${at}`;

@@ -2,6 +2,8 @@
 // machine, the guest image, the disks, the layout of the machine state) and what a reader needs
 // to interpret the events. Stored as JSON in the log's header block (see docs/LOG-FORMAT.md).
 
+import type { VirtioSlotConfig } from '../emu/devices/virtio-devices.js';
+
 export interface LogHeader {
   /** The program and version that wrote the log, e.g. "rvreplay 0.1.0". */
   writer: string;
@@ -12,6 +14,10 @@ export interface LogHeader {
     isa: string;
     ramMiB: number;
     icountShift: number;
+    /** virtio devices by virtio-mmio slot (absent in logs written before virtio: none). */
+    devices?: VirtioSlotConfig[];
+    /** virtio-mmio version 1 (true, or absent) or 2. */
+    virtioLegacy?: boolean;
   };
   guest: {
     /** As given on the command line (informational); the digest is what must match. */

@@ -1,8 +1,9 @@
 // Record mode: runs the machine and writes every input it receives from the host, and every
 // observation replay will check, to the log. Host input reaches the machine only through this
-// class, between execution slices (serial bytes) or through the ports it wraps (the wall clock).
+// class, between execution slices (serial bytes) or through the ports it wraps (the wall clock,
+// entropy).
 
-import type { CharSink, WallClock } from '../emu/host/ports.js';
+import type { CharSink, EntropySource, WallClock } from '../emu/host/ports.js';
 import type { MachineHost, StopReason, VirtMachine } from '../emu/machine.js';
 import { EventKind, type LogEvent } from '../shared/log-events.js';
 import { MachineObserver, SERIAL_UART0 } from './machine-observer.js';
@@ -26,8 +27,8 @@ export class Recorder {
     this.observer = new MachineObserver((e) => this.log!.append(e), digestInterval);
   }
 
-  /** The host ports to build the machine with: output counted, clock reads logged. */
-  ports(console: CharSink, wallClock: WallClock): MachineHost {
+  /** The host ports to build the machine with: output counted, clock reads and entropy logged. */
+  ports(console: CharSink, wallClock: WallClock, entropy?: EntropySource): MachineHost {
     return {
       console: this.observer.console(console),
       wallClock: {
@@ -35,6 +36,12 @@ export class Recorder {
           const valueNs = wallClock.nowNs();
           this.append({ kind: EventKind.ClockRead, icount: this.icount, clock: 0, valueNs });
           return valueNs;
+        },
+      },
+      entropy: entropy && {
+        fill: (bytes, device) => {
+          entropy.fill(bytes, device);
+          this.append({ kind: EventKind.Entropy, icount: this.icount, device, bytes: bytes.slice() });
         },
       },
     };

@@ -1,4 +1,4 @@
-// Replay mode: runs the machine from the log alone. Inputs (serial bytes, clock values,
+// Replay mode: runs the machine from the log alone. Inputs (serial bytes, clock values, entropy,
 // shutdown) come from the log at their recorded icounts; observations (traps, serial output
 // runs, state digests) are produced again by the same MachineObserver as in recording and must
 // equal the logged ones, in order. The first difference stops replay with a DivergenceError.
@@ -20,7 +20,7 @@ export type ReplayStop =
   | { kind: 'log-ended' }; // the events ran out without an End (a damaged log)
 
 /** Events the machine produces itself during an instruction: due one step after their icount. */
-const PRODUCED: ReadonlySet<number> = new Set([EventKind.Interrupt, EventKind.Exception, EventKind.ClockRead]);
+const PRODUCED: ReadonlySet<number> = new Set([EventKind.Interrupt, EventKind.Exception, EventKind.ClockRead, EventKind.Entropy]);
 
 export class Replayer {
   readonly observer: MachineObserver;
@@ -37,11 +37,12 @@ export class Replayer {
     this.observer = new MachineObserver((e) => this.check(e), Infinity);
   }
 
-  /** The host ports to build the machine with: output counted and passed on, the clock from the log. */
+  /** The host ports to build the machine with: output counted and passed on, the clock and entropy from the log. */
   ports(console: CharSink): MachineHost {
     return {
       console: this.observer.console(console),
       wallClock: { nowNs: () => this.clockRead() },
+      entropy: { fill: (bytes, device) => this.entropyRead(bytes, device) },
     };
   }
 
@@ -129,6 +130,18 @@ export class Replayer {
     }
     this.i++;
     return ev.valueNs;
+  }
+
+  /** A virtio-rng device asked for entropy: the bytes are those recorded at this icount, for it. */
+  private entropyRead(bytes: Uint8Array, device: number): void {
+    this.observer.flushSerial();
+    const icount = this.machine!.icount;
+    const ev = this.events[this.i];
+    if (ev?.kind !== EventKind.Entropy || ev.icount !== icount || ev.device !== device || ev.bytes.length !== bytes.length) {
+      throw new DivergenceError(icount, `device ${device} asked for ${bytes.length} bytes of entropy, but the log has ${describeEvent(ev)}`);
+    }
+    bytes.set(ev.bytes);
+    this.i++;
   }
 
   /** An observation the machine just produced must be the log's next event. */

@@ -38,6 +38,20 @@ const QEMU_EXTRA_ARGS: ReadonlyMap<string, { args: string[]; why: string }> = ne
       why: 'without AIA, QEMU 7.2 takes pending interrupts lowest number first, not MEI > MSI > MTI > SEI > SSI > STI',
     },
   ],
+  ['c-virtio-rng', { args: ['-device', 'virtio-rng-device'], why: 'the guest drives a virtio-rng device (QEMU puts it in slot 7)' }],
+  [
+    'c-virtio-rng-modern',
+    {
+      args: ['-device', 'virtio-rng-device', '-global', 'virtio-mmio.force-legacy=false'],
+      why: 'the guest drives a virtio-rng device on the modern (version 2) transport',
+    },
+  ],
+]);
+
+/** The same machine on rvreplay's side: its options for what QEMU_EXTRA_ARGS adds. */
+const RVREPLAY_EXTRA_ARGS: ReadonlyMap<string, string[]> = new Map([
+  ['c-virtio-rng', ['--virtio-rng']],
+  ['c-virtio-rng-modern', ['--virtio-rng', '--virtio-modern']],
 ]);
 
 /** Guests take well under a second on QEMU; the limits only stop a hang. */
@@ -76,7 +90,7 @@ test('guests are built', () => {
   assert.ok(qemuAvailable(), `${QEMU} not found on PATH (Debian package qemu-system-misc)`);
   // A renamed guest must not silently drop its declaration.
   const names = new Set(guests.map((g) => g.name));
-  for (const declared of [...EXPECTED_FAILURES.keys(), ...QEMU_EXTRA_ARGS.keys()]) {
+  for (const declared of [...EXPECTED_FAILURES.keys(), ...QEMU_EXTRA_ARGS.keys(), ...RVREPLAY_EXTRA_ARGS.keys()]) {
     assert.ok(names.has(declared), `${declared} is declared in this test but not built`);
   }
 });
@@ -87,7 +101,7 @@ for (const guest of guests) {
     // The two runs of one guest go side by side; guests go one after another.
     const [qemu, emulator] = await Promise.all([
       runProcess(QEMU, qemuArgs(guest), QEMU_TIMEOUT_MS),
-      existsSync(CLI) ? runProcess(process.execPath, [CLI, 'run', guest.elf], EMULATOR_TIMEOUT_MS) : null,
+      existsSync(CLI) ? runProcess(process.execPath, [CLI, 'run', ...(RVREPLAY_EXTRA_ARGS.get(guest.name) ?? []), guest.elf], EMULATOR_TIMEOUT_MS) : null,
     ]);
 
     await t.test('QEMU ends as the guest declares', () => {

@@ -1,22 +1,24 @@
 // An unpopulated virtio-mmio transport slot, answering as QEMU 7.2's do on the virt board: the
-// magic value, version 1 (legacy, QEMU's default force-legacy=on), device id 0 (so no driver
-// claims it) and the vendor id; every other register reads 0 and every write is ignored.
-// Narrow reads see the low bytes of the register at their exact offset and 0 elsewhere, as QEMU's
-// handler compares the offset without aligning it. Stateless.
+// magic value, the transport version (1 with QEMU's default force-legacy=on, 2 without), device
+// id 0 (so no driver claims it) and the vendor id; every other register reads 0 and every write
+// is ignored. Narrow reads see the low bytes of the register at their exact offset and 0
+// elsewhere, as QEMU's handler compares the offset without aligning it. Stateless.
 import type { AccessSize, MmioDevice } from '../bus.js';
+import {
+  VIRT_MAGIC,
+  VIRT_VENDOR,
+  VIRT_VERSION,
+  VIRT_VERSION_LEGACY,
+  VIRTIO_MMIO_MAGIC_VALUE,
+  VIRTIO_MMIO_VENDOR_ID,
+  VIRTIO_MMIO_VERSION,
+} from './virtio-mmio-regs.js';
 
-/** Bytes QEMU decodes per slot; accesses in the rest of the 0x1000 slot fault there. */
-export const VIRTIO_MMIO_REGION_SIZE = 0x200;
-
-const VIRTIO_MMIO_MAGIC_VALUE = 0x000;
-const VIRTIO_MMIO_VERSION = 0x004;
-const VIRTIO_MMIO_VENDOR_ID = 0x00c;
-
-const VIRT_MAGIC = 0x74726976; // 'virt'
-const VIRT_VERSION_LEGACY = 1;
-const VIRT_VENDOR = 0x554d4551; // 'QEMU'
+export { VIRTIO_MMIO_REGION_SIZE } from './virtio-mmio-regs.js';
 
 export class VirtioMmioEmpty implements MmioDevice {
+  constructor(private readonly legacy = true) {}
+
   read(offset: number, size: AccessSize): number {
     let value: number;
     switch (offset) {
@@ -24,7 +26,7 @@ export class VirtioMmioEmpty implements MmioDevice {
         value = VIRT_MAGIC;
         break;
       case VIRTIO_MMIO_VERSION:
-        value = VIRT_VERSION_LEGACY;
+        value = this.legacy ? VIRT_VERSION_LEGACY : VIRT_VERSION;
         break;
       case VIRTIO_MMIO_VENDOR_ID:
         value = VIRT_VENDOR;

@@ -12,3 +12,12 @@ export interface WallClock {
   /** Nanoseconds since the Unix epoch. */
   nowNs(): bigint;
 }
+
+/** The host's randomness, read by virtio-rng. A recorded input: each fill is an entropy event. */
+export interface EntropySource {
+  /**
+   * Fills `bytes` with random bytes. `device` names the asking device (its virtio-mmio slot), so
+   * the recorder can say whose input it was; a host backend may ignore it.
+   */
+  fill(bytes: Uint8Array, device: number): void;
+}
