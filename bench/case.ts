@@ -1,5 +1,5 @@
 // The shape every benchmark case shares. A case measures one thing (a guest run against QEMU;
-// later record, replay, seek latency), returns one row for the table of its kind, and says
+// record and replay; later seek latency), returns a row for the table of its kind, and says
 // what went wrong instead of throwing, so one broken case does not hide the others' figures.
 
 /** What a case may use: the options and the programs to run. */
@@ -37,5 +37,6 @@ export interface CaseResult {
 export interface BenchCase {
   /** Slash-separated, e.g. `run/compute`; `--only` matches the whole name or any one part. */
   name: string;
-  run(ctx: BenchContext): Promise<CaseResult>;
+  /** One row, or one row in each of several tables (rr/<guest>: times, and log sizes). */
+  run(ctx: BenchContext): Promise<CaseResult | readonly CaseResult[]>;
 }

@@ -21,3 +21,19 @@ export function grouped(value: number | undefined): string {
 export function mips(instructions: number | undefined, wallMs: number | undefined): number | undefined {
   return instructions === undefined || wallMs === undefined || wallMs <= 0 ? undefined : instructions / wallMs / 1000;
 }
+
+/** Milliseconds to seconds, passing "no figure" through. */
+export function seconds(ms: number | undefined): number | undefined {
+  return ms === undefined ? undefined : ms / 1000;
+}
+
+/** A fraction as a signed percentage: 0.031 → "+3.1 %". */
+export function percent(fraction: number | undefined): string {
+  if (fraction === undefined || !Number.isFinite(fraction)) return '-';
+  return `${fraction >= 0 ? '+' : ''}${(fraction * 100).toFixed(1)} %`;
+}
+
+/** A ratio for the tables: 1.234 → "1.23x". */
+export function times(ratio: number | undefined): string {
+  return ratio === undefined || !Number.isFinite(ratio) ? '-' : `${ratio.toFixed(2)}x`;
+}

@@ -7,12 +7,13 @@ import { GUESTS } from './guests.js';
 import { caseSelected, parseOptions, USAGE, type BenchOptions } from './options.js';
 import { DEFAULT_CLI } from './paths.js';
 import { findQemu } from './qemu.js';
+import { rrVsQemuCase } from './rr-vs-qemu.js';
 import { runVsQemuCase } from './run-vs-qemu.js';
 import { formatResults } from './table.js';
 
-/** Every case, in the order they run. Later cases (record, replay, seek) are appended here. */
+/** Every case, in the order they run. Later cases (seek) are appended here. */
 function allCases(): BenchCase[] {
-  return [...GUESTS.map(runVsQemuCase)];
+  return [...GUESTS.map(runVsQemuCase), ...GUESTS.map(rrVsQemuCase)];
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -46,7 +47,7 @@ async function main(argv: readonly string[]): Promise<number> {
   };
   ctx.log(`${cases.length} case(s), ${ctx.reps} rep(s) each; cli ${ctx.cliPath}; qemu ${ctx.qemuPath ?? 'not found'}`);
   const results: CaseResult[] = [];
-  for (const c of cases) results.push(await c.run(ctx));
+  for (const c of cases) results.push(...[await c.run(ctx)].flat());
   process.stdout.write(formatResults(results));
   return results.some((r) => r.problems.length > 0) ? 1 : 0;
 }

@@ -12,7 +12,7 @@ export interface BenchOptions {
 }
 
 export const USAGE = `usage: npm run bench -- [options]
-  --reps N        repetitions per measurement, median reported (default 3)
+  --reps N        repetitions per measurement, median reported (default 2)
   --only NAME     run only cases whose name or a part of it is NAME (repeatable, or a,b)
   --cli PATH      the rvreplay CLI to measure (default dist/cli.js)
   --qemu PATH     qemu-system-riscv32 to compare with (default: $QEMU, then PATH)
@@ -21,7 +21,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --help          this text`;
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
-  const options: BenchOptions = { reps: 3, only: [], cliPath: undefined, qemuPath: undefined, timeoutMs: 600_000, list: false, help: false };
+  const options: BenchOptions = { reps: 2, only: [], cliPath: undefined, qemuPath: undefined, timeoutMs: 600_000, list: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string => {

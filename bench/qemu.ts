@@ -33,6 +33,24 @@ export function qemuArgs(elf: string): string[] {
   return ['-M', 'virt', '-bios', 'none', '-nographic', '-icount', 'shift=0', '-kernel', elf];
 }
 
+/** QEMU's record/replay modes (`-icount ...,rr=record|replay`). */
+export type QemuRrMode = 'record' | 'replay';
+
+/**
+ * QEMU recording to, or replaying from, `rrfile` (docs/system/replay.rst). The guests have no
+ * disks, so no blkreplay drive is needed; the monitor is off and the serial port goes straight to
+ * stdio so the chardev QEMU records is the guest's UART alone. Replay must repeat the command line.
+ */
+export function qemuRrArgs(elf: string, mode: QemuRrMode, rrfile: string): string[] {
+  return ['-M', 'virt', '-bios', 'none', '-nographic', '-monitor', 'none', '-serial', 'stdio',
+    '-icount', `shift=0,rr=${mode},rrfile=${rrfile}`, '-kernel', elf];
+}
+
 export function runQemu(ctx: BenchContext, qemuPath: string, elf: string): Promise<TimedRun> {
   return timedRun(qemuPath, qemuArgs(elf), { timeoutMs: ctx.timeoutMs });
+}
+
+/** One QEMU record or replay run; `timeoutMs` lets the caller bound a run that never ends. */
+export function runQemuRr(qemuPath: string, elf: string, mode: QemuRrMode, rrfile: string, timeoutMs: number): Promise<TimedRun> {
+  return timedRun(qemuPath, qemuRrArgs(elf, mode, rrfile), { timeoutMs });
 }

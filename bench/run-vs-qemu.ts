@@ -1,13 +1,12 @@
 // Case "run/<guest>": the guest on `rvreplay run --stats` and on QEMU, alternating, `reps` times
-// each. Checks that every run passed (exit 0), printed the same bytes as every other and as the
+// each (plain-runs.ts measures them, once, for this case and rr/<guest>). Checks that every run passed (exit 0), printed the same bytes as every other and as the
 // guest's .expected file, and that our instruction count did not vary; reports medians.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { BenchCase, BenchContext, CaseResult, Cell } from './case.js';
-import { fixed, grouped, median, mips } from './figures.js';
+import { fixed, grouped, median, mips, seconds } from './figures.js';
 import type { BenchGuest } from './guests.js';
-import { runQemu } from './qemu.js';
-import { runRvreplay, type RvreplayRun } from './rvreplay.js';
-import { describeEnd, type TimedRun } from './timed-run.js';
+import { plainRuns } from './plain-runs.js';
+import { checkRuns, expectedOutput, quote } from './run-checks.js';
 
 const TABLE = [
   'run: `rvreplay run` vs `qemu-system-riscv32 -icount shift=0`, median wall time of whole processes',
@@ -22,27 +21,11 @@ export function runVsQemuCase(guest: BenchGuest): BenchCase {
 async function measure(ctx: BenchContext, guest: BenchGuest): Promise<CaseResult> {
   const problems: string[] = [];
   const notes: string[] = [];
-  const ours: RvreplayRun[] = [];
-  const theirs: TimedRun[] = [];
-  const haveCli = existsSync(ctx.cliPath);
-  if (!haveCli) problems.push(`${guest.name}: rvreplay CLI not found at ${ctx.cliPath} (npm run build)`);
+  if (!existsSync(ctx.cliPath)) problems.push(`${guest.name}: rvreplay CLI not found at ${ctx.cliPath} (npm run build)`);
   if (ctx.qemuPath === undefined) notes.push('QEMU (qemu-system-riscv32) was not found: its columns are empty.');
+  const { ours, theirs } = await plainRuns(ctx, guest);
 
-  // Alternating keeps a slow patch on a shared machine from landing on one side only.
-  for (let rep = 1; rep <= ctx.reps; rep++) {
-    if (haveCli) {
-      const r = await runRvreplay(ctx, ['run', guest.elf, '--stats']);
-      ctx.log(`${guest.name}: rvreplay ${rep}/${ctx.reps} ${(r.run.wallMs / 1000).toFixed(2)} s`);
-      ours.push(r);
-    }
-    if (ctx.qemuPath !== undefined) {
-      const q = await runQemu(ctx, ctx.qemuPath, guest.elf);
-      ctx.log(`${guest.name}: qemu ${rep}/${ctx.reps} ${(q.wallMs / 1000).toFixed(2)} s`);
-      theirs.push(q);
-    }
-  }
-
-  const expected = existsSync(guest.expected) ? readFileSync(guest.expected, 'latin1') : undefined;
+  const expected = expectedOutput(guest);
   if (expected === undefined) notes.push(`${guest.name}: no ${guest.expected}; output checked against QEMU only.`);
   // The stats line is not worth quoting in a failure; whatever else the CLI said is.
   checkRuns(`${guest.name}: rvreplay`, ours.map((r) => ({ ...r.run, stderr: r.otherStderr })), expected, problems);
@@ -78,26 +61,4 @@ async function measure(ctx: BenchContext, guest: BenchGuest): Promise<CaseResult
     { header: 'QEMU s / ours', value: ourMs !== undefined && qemuMs !== undefined ? `${(qemuMs / ourMs).toFixed(2)}x` : '-' },
   ];
   return { table: TABLE, cells, problems, notes };
-}
-
-/** Every run exited 0 and printed the same bytes as the first, and as `expected` if given. */
-function checkRuns(who: string, runs: readonly TimedRun[], expected: string | undefined, problems: string[]): void {
-  for (const [i, run] of runs.entries()) {
-    if (run.exitCode !== 0) {
-      problems.push(`${who} run ${i + 1}: ${describeEnd(run)}${run.stderr.trim() ? ` (stderr: ${quote(run.stderr)})` : ''}`);
-    }
-    if (i > 0 && run.stdout !== runs[0].stdout) problems.push(`${who} run ${i + 1} printed ${quote(run.stdout)}, run 1 ${quote(runs[0].stdout)}`);
-  }
-  if (runs.length > 0 && expected !== undefined && runs[0].stdout !== expected) {
-    problems.push(`${who} printed ${quote(runs[0].stdout)}, expected ${quote(expected)}`);
-  }
-}
-
-function seconds(ms: number | undefined): number | undefined {
-  return ms === undefined ? undefined : ms / 1000;
-}
-
-function quote(text: string): string {
-  const clipped = text.length > 200 ? `${text.slice(0, 200)}…` : text;
-  return JSON.stringify(clipped);
 }

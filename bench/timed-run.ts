@@ -2,8 +2,13 @@
 // and its peak resident set. Node gives no rusage of children, so the peak comes from
 // /proc/<pid>/status VmHWM (a high-water mark the kernel keeps), sampled while the child runs.
 // Programs that can report their own peak (rvreplay --stats) give the exact figure instead.
+// stdout goes to a temporary file, not a pipe: QEMU 7.2 recording (-icount rr=record) with the
+// UART on a pipe spins forever once a write meets a full pipe, and a file never pushes back on
+// either program, so the serial-heavy guest measures the emulators, not this process's reading.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 export interface TimedRunOptions {
@@ -28,11 +33,17 @@ const RSS_SAMPLE_MS = 50;
 
 export function timedRun(command: string, args: readonly string[], options: TimedRunOptions): Promise<TimedRun> {
   return new Promise((resolve, reject) => {
+    const outDir = mkdtempSync(join(tmpdir(), 'rvreplay-bench-out-'));
+    const outPath = join(outDir, 'stdout');
+    const outFd = openSync(outPath, 'w');
+    const cleanUp = (): void => {
+      closeSync(outFd);
+      rmSync(outDir, { recursive: true, force: true });
+    };
     const start = performance.now();
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
-    const chunks = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
-    child.stdout.on('data', (b: Buffer) => chunks.stdout.push(b));
-    child.stderr.on('data', (b: Buffer) => chunks.stderr.push(b));
+    const child = spawn(command, args, { stdio: ['ignore', outFd, 'pipe'], env: options.env ?? process.env });
+    const stderr: Buffer[] = [];
+    child.stderr?.on('data', (b: Buffer) => stderr.push(b));
 
     let peak: number | undefined;
     const sample = (): void => {
@@ -53,19 +64,22 @@ export function timedRun(command: string, args: readonly string[], options: Time
     child.on('error', (err) => {
       clearInterval(sampler);
       clearTimeout(killer);
+      cleanUp();
       reject(err);
     });
-    // 'close' comes after 'exit' once every pipe has drained, so the output is complete.
+    // 'close' comes after 'exit' once stderr has drained; the child's stdout file is complete.
     child.on('close', (code, signal) => {
       clearInterval(sampler);
       clearTimeout(killer);
+      const stdout = readFileSync(outPath).toString('latin1');
+      cleanUp();
       resolve({
         exitCode: code ?? undefined,
         signal: signal ?? undefined,
         timedOut,
         wallMs,
-        stdout: Buffer.concat(chunks.stdout).toString('latin1'),
-        stderr: Buffer.concat(chunks.stderr).toString('utf8'),
+        stdout,
+        stderr: Buffer.concat(stderr).toString('utf8'),
         sampledPeakRssKib: peak,
       });
     });
