@@ -27,6 +27,30 @@ export interface CharBackend extends CharSink {
   readonly quitRequested: boolean;
 }
 
+/** Guest output collected between slices and sent to the host in one piece. */
+export class OutputBuffer {
+  private bytes: number[] = [];
+
+  constructor(private readonly send: (bytes: Uint8Array) => void) {}
+
+  push(byte: number): void {
+    this.bytes.push(byte);
+  }
+
+  /** Sends what is collected (nothing when empty). */
+  flush(): void {
+    if (this.bytes.length === 0) return;
+    const chunk = Uint8Array.from(this.bytes);
+    this.bytes = [];
+    this.send(chunk);
+  }
+
+  /** Drops what is collected (the receiver is gone). */
+  discard(): void {
+    this.bytes = [];
+  }
+}
+
 /** Whether a backend feeds the guest: `replay` takes its input from the log, never the host. */
 export type CharUse = 'input-output' | 'output-only';
 

@@ -4,10 +4,10 @@
 // file): a scripted session to record and replay. The CLI reads the file before the guest starts,
 // so a missing file is refused up front.
 
-import { InputQueue, type CharBackend } from './char-backend.js';
+import { InputQueue, OutputBuffer, type CharBackend } from './char-backend.js';
 
 export class FileCharBackend implements CharBackend {
-  private out: number[] = [];
+  private readonly out = new OutputBuffer((bytes) => this.stdout.write(bytes));
   private readonly input = new InputQueue();
   readonly quitRequested = false;
 
@@ -32,9 +32,7 @@ export class FileCharBackend implements CharBackend {
   }
 
   flush(): void {
-    if (this.out.length === 0) return;
-    this.stdout.write(Uint8Array.from(this.out));
-    this.out = [];
+    this.out.flush();
   }
 
   get inputOpen(): boolean {

@@ -4,12 +4,12 @@
 // Ctrl-A Ctrl-A sends Ctrl-A (QEMU's -nographic convention). Output-only (replay), stdin is left
 // alone.
 
-import { InputQueue, type CharBackend, type CharUse } from './char-backend.js';
+import { InputQueue, OutputBuffer, type CharBackend, type CharUse } from './char-backend.js';
 
 const CTRL_A = 0x01;
 
 export class StdioCharBackend implements CharBackend {
-  private out: number[] = [];
+  private readonly out = new OutputBuffer((bytes) => this.stdout.write(bytes));
   private readonly input = new InputQueue();
   private escape = false;
   private rawMode = false;
@@ -55,9 +55,7 @@ export class StdioCharBackend implements CharBackend {
   }
 
   flush(): void {
-    if (this.out.length === 0) return;
-    this.stdout.write(Uint8Array.from(this.out));
-    this.out = [];
+    this.out.flush();
   }
 
   get inputOpen(): boolean {

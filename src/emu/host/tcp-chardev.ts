@@ -6,7 +6,7 @@
 // (replay), what the client sends is read and dropped.
 
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { InputQueue, type CharBackend, type CharUse } from './char-backend.js';
+import { InputQueue, OutputBuffer, type CharBackend, type CharUse } from './char-backend.js';
 
 /** The only address served: the serial port is not for other machines to reach. */
 export const TCP_SERIAL_HOST = '127.0.0.1';
@@ -16,7 +16,9 @@ const CLOSE_GRACE_MS = 2000;
 export class TcpCharBackend implements CharBackend {
   private server: Server | undefined;
   private socket: Socket | undefined;
-  private out: number[] = [];
+  private readonly out = new OutputBuffer((bytes) => {
+    if (this.connected) this.socket!.write(bytes);
+  });
   private readonly input = new InputQueue();
   readonly quitRequested = false;
 
@@ -72,9 +74,7 @@ export class TcpCharBackend implements CharBackend {
   }
 
   flush(): void {
-    if (this.out.length === 0) return;
-    if (this.connected) this.socket!.write(Uint8Array.from(this.out));
-    this.out = [];
+    this.out.flush();
   }
 
   get inputOpen(): boolean {
@@ -101,7 +101,7 @@ export class TcpCharBackend implements CharBackend {
     socket.on('error', () => socket.destroy()); // a reset: 'close' follows
     socket.on('close', () => {
       this.input.end();
-      this.out = [];
+      this.out.discard();
     });
   }
 }
