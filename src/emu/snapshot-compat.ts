@@ -1,5 +1,5 @@
 // Whether a snapshot's header fits a machine: the same board configuration (ISA, RAM size,
-// icount shift), the same state arena layout, the same HTIF attachment. Each refusal is one line
+// icount shift, virtio transport version), the same state arena layout, the same HTIF attachment. Each refusal is one line
 // that says what differs, there and here, so the user knows which option or build to change.
 
 import { ISA_STRING, type VirtMachine } from './machine.js';
@@ -20,6 +20,12 @@ export function checkSnapshotFits(header: SnapshotHeader, machine: VirtMachine):
   if (there.icountShift !== machine.config.icountShift) {
     throw new SnapshotError('config',
       `snapshot is for icount shift ${there.icountShift}; this machine has shift ${machine.config.icountShift}`);
+  }
+  const legacyThere = there.virtioLegacy ?? true;
+  if (legacyThere !== (machine.config.virtioLegacy ?? true)) {
+    const version = (legacy: boolean): string => (legacy ? '1 (legacy)' : '2 (--virtio-modern)');
+    throw new SnapshotError('config',
+      `snapshot is for virtio-mmio transports of version ${version(legacyThere)}; this machine has version ${version(!legacyThere)}`);
   }
   checkLayout(header, machine);
   if (header.htif !== machine.hasHtif) {

@@ -16,6 +16,8 @@ export interface SnapshotHeader {
     isa: string;
     ramMiB: number;
     icountShift: number;
+    /** virtio-mmio transport version 1 (QEMU's default) rather than 2; absent means true. */
+    virtioLegacy?: boolean;
   };
   /** The state arena's regions in order; a loader must have exactly these. */
   stateLayout: { name: string; offset: number; bytes: number }[];
@@ -25,7 +27,7 @@ export interface SnapshotHeader {
   ramPages: number;
   /** Whether HTIF was attached (the guest defines tohost and fromhost). */
   htif: boolean;
-  /** How the guest had ended, if it had (the machine keeps this outside the arena). */
+  /** How the guest had ended, if it had (informational: the arena holds it too). */
   exit: GuestExit | null;
   /** The caller's fields, stored and returned as given (e.g. guest: the image's sha256). */
   extra: Record<string, string>;
@@ -99,6 +101,7 @@ export function parseSnapshotHeader(json: string): SnapshotHeader {
       isa: text(m.isa, 'machine.isa'),
       ramMiB: count(m.ramMiB, 'machine.ramMiB'),
       icountShift: count(m.icountShift, 'machine.icountShift'),
+      virtioLegacy: m.virtioLegacy === undefined ? true : flag(m.virtioLegacy, 'machine.virtioLegacy'),
     },
     stateLayout,
     arenaBytes: count(v.arenaBytes, 'arenaBytes'),
@@ -107,4 +110,9 @@ export function parseSnapshotHeader(json: string): SnapshotHeader {
     exit: guestExit(v.exit),
     extra,
   };
+}
+
+function flag(v: unknown, field: string): boolean {
+  if (typeof v !== 'boolean') throw malformed(field);
+  return v;
 }

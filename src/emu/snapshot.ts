@@ -61,7 +61,10 @@ export function saveSnapshot(machine: VirtMachine, name: string, extra: Record<s
   const header: SnapshotHeader = {
     name,
     icount: machine.icount,
-    machine: { board: 'virt', isa: ISA_STRING, ramMiB: machine.config.ramMiB, icountShift: machine.config.icountShift },
+    machine: {
+      board: 'virt', isa: ISA_STRING, ramMiB: machine.config.ramMiB, icountShift: machine.config.icountShift,
+      virtioLegacy: machine.config.virtioLegacy ?? true,
+    },
     stateLayout: arena.regions.map((r) => ({ name: r.name, offset: r.offset, bytes: r.bytes })),
     arenaBytes: arena.usedBytes,
     ramPages: pages.length,

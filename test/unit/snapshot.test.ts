@@ -331,7 +331,7 @@ test('a snapshot keeps only nonzero pages, saves back to the same bytes, and des
   const info = readSnapshotInfo(snap);
   assert.equal(info.name, 'five-thousand');
   assert.equal(info.icount, 5000);
-  assert.deepEqual(info.machine, { board: 'virt', isa: 'rv32imac_zicsr_zifencei', ramMiB: 128, icountShift: 0 });
+  assert.deepEqual(info.machine, { board: 'virt', isa: 'rv32imac_zicsr_zifencei', ramMiB: 128, icountShift: 0, virtioLegacy: true });
   assert.deepEqual(info.extra, { guest: 'sha256:0123' });
   assert.equal(info.htif, false);
   assert.equal(info.exit, null);
@@ -448,6 +448,8 @@ test('bad snapshots are refused with one line, and the machine is left as it was
     ['a header that is not UTF-8', withRawHeader(good, Uint8Array.of(0x7b, 0xff, 0x7d)), 'corrupt', /^corrupt snapshot: the header is not UTF-8$/],
     ['another RAM size', other({ ramMiB: 64, icountShift: 0 }), 'config', /^snapshot is for 64 MiB RAM; this machine has 128 MiB$/],
     ['another icount shift', other({ ramMiB: 128, icountShift: 3 }), 'config', /^snapshot is for icount shift 3; this machine has shift 0$/],
+    ['another virtio transport version', other({ ramMiB: 128, icountShift: 0, virtioLegacy: false }), 'config',
+      /^snapshot is for virtio-mmio transports of version 2 \(--virtio-modern\); this machine has version 1 \(legacy\)$/],
     ['another ISA', withHeader(good, machineEdit('isa', 'rv64gc')), 'config', /^snapshot is for ISA rv64gc; this machine is rv32imac_zicsr_zifencei$/],
     ['another board', withHeader(good, machineEdit('board', 'sifive_u')), 'config', /^snapshot is for board "sifive_u"; this machine is virt$/],
     ['a region of another size', withHeader(good, layoutEdit((l) => { l.find((r) => r.name === 'uart0.regs')!.bytes += 4; })), 'layout',
