@@ -45,11 +45,6 @@ export class StateArena {
     return new Float64Array(this.buffer, this.claim(name, count * 8, 8), count);
   }
 
-  /** The region that holds byte `offset`, for naming what differs between two states. */
-  regionAt(offset: number): StateRegion | undefined {
-    return this.regionList.find((r) => offset >= r.offset && offset < r.offset + r.bytes);
-  }
-
   private claim(name: string, bytes: number, align: number): number {
     const offset = Math.ceil(this.used / align) * align;
     if (offset + bytes > this.buffer.byteLength) {
