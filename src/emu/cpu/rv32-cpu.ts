@@ -197,8 +197,17 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
     this.slowData = this.vmData || this.pmp.applies(dataPriv);
     const sum = (ms & C.MSTATUS_SUM) !== 0;
     const mxr = (ms & C.MSTATUS_MXR) !== 0;
-    Object.assign(this.fetchCtx, { satp, priv, sum, mxr });
-    Object.assign(this.dataCtx, { satp, priv: dataPriv, sum, mxr });
+    // Field by field: this runs on every trap and CSR write, so it allocates nothing.
+    const f = this.fetchCtx;
+    f.satp = satp;
+    f.priv = priv;
+    f.sum = sum;
+    f.mxr = mxr;
+    const d = this.dataCtx;
+    d.satp = satp;
+    d.priv = dataPriv;
+    d.sum = sum;
+    d.mxr = mxr;
     this.tlbTag.fill(-1);
   }
 
