@@ -40,6 +40,8 @@ function describeLog(path: string, reader: LogReader, s: LogSummary): string[] {
     ['created', [h.created]],
     ['machine', [`${m.board}, ${m.isa}, ${m.ramMiB} MiB RAM, icount shift ${m.icountShift} (${2 ** m.icountShift} ns per instruction)`]],
     ['guest', [file(h.guest)]],
+    ['devices', (m.devices ?? []).length === 0 ? ['none'] : m.devices!.map((d) =>
+      `virtio slot ${d.slot}: ${d.kind}${d.disk !== undefined ? ` (disk ${d.disk})` : ''}${d.mac !== undefined ? ` (mac ${d.mac})` : ''}`)],
     ['disks', h.disks.length === 0 ? ['none'] : h.disks.map(file)],
     ['state', [`${h.stateLayout.length} regions, ${h.stateLayout.reduce((n, r) => n + r.bytes, 0)} bytes`]],
     ['digests', [h.digestInterval > 0 ? `every ${h.digestInterval} instructions` : 'none']],

@@ -13,6 +13,8 @@ import { EXIT_BUDGET, EXIT_INTERRUPTED, EXIT_STUCK } from './exit-codes.js';
 
 /** Instructions per slice between visits to the host's event loop (tens of milliseconds). */
 const SLICE = 4_000_000;
+/** A shorter slice while host I/O is in flight, so its completion is delivered soon after it comes. */
+const SLICE_WHILE_BUSY = 20_000;
 
 /** How a session ended, for the driver to note (a recorder logs it). */
 export type LiveEnd = 'exit' | 'budget' | 'stuck' | 'user' | 'signal';
@@ -23,8 +25,8 @@ export interface LiveDriver {
   /** The guest asked for a reset: start again on a new machine, or return false if unsupported. */
   reset?(): boolean;
   run(limit: number): StopReason;
-  /** Hands queued host input to the guest now (between slices). */
-  deliverInput(console: CharBackend): void;
+  /** A checkpoint: hands waiting host input (serial bytes, the async queue's) to the guest now. */
+  checkpoint(console: CharBackend): void;
   /** Called between slices (a recorder flushes its log now and then). */
   between?(): void;
   end?(how: LiveEnd): void;
@@ -35,6 +37,8 @@ export interface LiveOptions {
   trace: boolean;
   stats: boolean;
   console: CharBackend;
+  /** The host side of the virtio devices, whose input may wake an idle guest. */
+  devices?: { readonly inputOpen: boolean; readonly busy: boolean; wait(): Promise<void> };
   /** Set by a signal handler: the session ends at the next slice boundary. */
   signalled?: () => boolean;
   /** Resolves when a signal arrives, so a guest idle until input comes can be stopped too. */
@@ -50,7 +54,8 @@ export async function runLive(driver: LiveDriver, o: LiveOptions): Promise<numbe
   let pause = o.pauseAt;
   for (let slice = 0; ; slice++) {
     const machine = driver.machine;
-    let target = machine.icount + Math.min(o.trace ? 1 : SLICE, o.budget - executedBefore - machine.icount);
+    const slice = o.trace ? 1 : o.devices?.busy ? SLICE_WHILE_BUSY : SLICE;
+    let target = machine.icount + Math.min(slice, o.budget - executedBefore - machine.icount);
     if (pause !== undefined && machine.icount === pause.icount) {
       pause.action();
       pause = undefined;
@@ -58,7 +63,7 @@ export async function runLive(driver: LiveDriver, o: LiveOptions): Promise<numbe
     if (pause !== undefined && pause.icount > machine.icount) target = Math.min(target, pause.icount);
     // Input goes in before the slice, so a slice that ends idle has seen every byte delivered:
     // the guest has handled the last byte of input that has ended before it counts as stuck.
-    driver.deliverInput(console);
+    driver.checkpoint(console);
     if (o.trace) traceStep(machine);
     const reason = driver.run(target);
     if (!o.trace || slice % 1024 === 0) console.flush();
@@ -78,12 +83,17 @@ export async function runLive(driver: LiveDriver, o: LiveOptions): Promise<numbe
       return finish('budget', EXIT_BUDGET, `instruction budget of ${o.budget} exhausted at pc 0x${machine.cpu.pc.toString(16)}`);
     }
     if (reason === 'idle') {
-      if (!console.inputOpen || !machine.externalInterruptsEnabled) {
+      const inputMayCome = console.inputOpen || (o.devices?.inputOpen ?? false);
+      if (!inputMayCome || !machine.externalInterruptsEnabled) {
         return finish('stuck', EXIT_STUCK,
           `the guest waits for an interrupt that can never come (WFI at pc 0x${(machine.cpu.pc - 4).toString(16)}, ` +
-          `mie=0x${machine.cpu.s[S_MIE].toString(16)}, no timer armed${console.inputOpen ? ', external interrupts disabled' : ', no more input'})`);
+          `mie=0x${machine.cpu.s[S_MIE].toString(16)}, no timer armed${inputMayCome ? ', external interrupts disabled' : ', no more input'})`);
       }
-      await (o.signal === undefined ? console.waitForInput() : Promise.race([console.waitForInput(), o.signal]));
+      const wakers: Promise<void>[] = [];
+      if (console.inputOpen) wakers.push(console.waitForInput());
+      if (o.devices?.inputOpen) wakers.push(o.devices.wait());
+      if (o.signal !== undefined) wakers.push(o.signal);
+      await Promise.race(wakers);
       continue;
     }
     await yieldToHost();

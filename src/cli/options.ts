@@ -12,6 +12,8 @@ export interface OptionSpec<T> {
   /** Converts the text; throws CliError on a bad value. Flags get 'true'. */
   parse(text: string): T;
   default?: T;
+  /** May be given more than once: the values are collected, in order, into an array. */
+  repeatable?: boolean;
 }
 
 export interface CommandSpec {
@@ -48,6 +50,11 @@ export function stringOption(name: string, value: string, help: string, dflt?: s
   };
 }
 
+/** A string option that may be given several times (`--drive A --drive B`): its value is string[]. */
+export function listOption(name: string, value: string, help: string): OptionSpec<string> {
+  return { ...stringOption(name, value, help), repeatable: true };
+}
+
 export function flagOption(name: string, help: string): OptionSpec<boolean> {
   return { name, help, default: false, parse: () => true };
 }
@@ -74,7 +81,9 @@ export function parseCommand(spec: CommandSpec, argv: string[]): ParsedCommand {
     } else if (eq >= 0) {
       throw new CliError(`--${name} takes no value`);
     }
-    options.set(name, o.parse(text));
+    const parsed = o.parse(text);
+    if (o.repeatable) options.set(name, [...((options.get(name) as unknown[] | undefined) ?? []), parsed]);
+    else options.set(name, parsed);
   }
   if (positional.length !== spec.args.length) {
     throw new CliError(`'${spec.name}' takes ${spec.args.join(' ')}; usage: rvreplay ${usageLine(spec)}`);
@@ -87,7 +96,7 @@ export function usageLine(spec: CommandSpec): string {
 }
 
 export function commandHelp(spec: CommandSpec): string {
-  const rows = spec.options.map((o) => [`--${o.name}${o.value ? ` ${o.value}` : ''}`, o.help + (o.default !== undefined && o.value ? ` (default ${String(o.default)})` : '')]);
+  const rows = spec.options.map((o) => [`--${o.name}${o.value ? ` ${o.value}` : ''}`, o.help + (o.repeatable ? ' (may be repeated)' : '') + (o.default !== undefined && o.value ? ` (default ${String(o.default)})` : '')]);
   const width = Math.max(...rows.map((r) => r[0].length), 10) + 2;
   return [
     `usage: rvreplay ${usageLine(spec)}`,

@@ -17,6 +17,7 @@ import { RVREPLAY_VERSION } from '../shared/version.js';
 import { CliError } from './cli-error.js';
 import { FileSink } from './file-sink.js';
 import { loadGuestFile, loadInto } from './guest-file.js';
+import { LiveDevices } from './host-devices.js';
 import { runLive, type LiveEnd } from './live-loop.js';
 import { integerOption, parseCommand, stringOption, type CommandSpec } from './options.js';
 import { MACHINE_OPTIONS, SESSION_OPTIONS, machineConfigFrom } from './run-command.js';
@@ -34,8 +35,9 @@ export const RECORD_COMMAND: CommandSpec = {
   args: ['<elf>'],
   summary: [
     'Runs an RV32 ELF as `run` does and records it: every input from the host (serial bytes, clock',
-    'reads, the end of the session) and the checks replay will make (traps taken, serial output,',
-    'state digests) go to the log --rrfile, stamped with the instruction count. `rvreplay replay`',
+    'reads, entropy, disk request completions, the end of the session) and the checks replay will',
+    'make (traps taken, serial output, state digests) go to the log --rrfile, stamped with the',
+    'instruction count. Disk images are never written (the guest\'s writes stay in memory). `rvreplay replay`',
     'then reproduces the run exactly, on any machine. Ctrl-C (SIGINT) ends the recording cleanly.',
     'Exit statuses are those of `run`.',
     '',
@@ -77,6 +79,7 @@ export async function recordCommand(argv: string[]): Promise<number> {
   }
   const save = parseSaveSnapshot(options.get('save-snapshot') as string | undefined);
   let sink: FileSink | undefined;
+  let devices: LiveDevices | undefined;
   let signalled = false;
   let wake = (): void => {};
   const signal = new Promise<void>((resolve) => (wake = resolve));
@@ -87,7 +90,8 @@ export async function recordCommand(argv: string[]): Promise<number> {
   try {
     // The machine is built with the recorder's ports; the log's header needs the machine.
     const recorder = new Recorder(digestInterval);
-    const machine = new VirtMachine(config, recorder.ports(console, new HostWallClock(), new HostEntropy()));
+    devices = new LiveDevices(config.devices!, options);
+    const machine = new VirtMachine(config, { ...recorder.ports(console, new HostWallClock(), new HostEntropy()), ...devices.ports });
     loadInto(machine, guest);
     // The start state, when it is not the boot: a snapshot taken now, or one restored from a file,
     // kept beside the log in both cases so replay starts from it too.
@@ -113,13 +117,16 @@ export async function recordCommand(argv: string[]): Promise<number> {
         devices: config.devices, virtioLegacy: config.virtioLegacy,
       },
       guest: { path: guest.path, sha256: guest.sha256, bytes: guest.bytes },
-      disks: [],
+      disks: devices.headerDisks,
       stateLayout: machine.arena.regions.map((r) => ({ name: r.name, bytes: r.bytes })),
       digestInterval,
       snapshot,
     };
     recorder.attach(machine, new LogWriter(sink, header));
     if (snapshot !== undefined) recorder.snapshotTaken(snapshot.name);
+    devices.restart(); // async input is taken from here on
+    await devices.open();
+    const queue = devices.queue;
 
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
@@ -127,7 +134,7 @@ export async function recordCommand(argv: string[]): Promise<number> {
     return await runLive({
       machine,
       run: (limit) => recorder.run(limit),
-      deliverInput: (c) => recorder.deliverSerial((accept) => c.deliver(accept)),
+      checkpoint: (c) => recorder.checkpoint((accept) => c.deliver(accept), queue),
       between: () => {
         if (Date.now() - lastFlush >= FLUSH_EVERY_MS) {
           recorder.flush();
@@ -140,6 +147,7 @@ export async function recordCommand(argv: string[]): Promise<number> {
       trace: options.get('trace') === true,
       stats: options.get('stats') === true,
       console,
+      devices,
       signalled: () => signalled,
       signal,
       pauseAt: save && {
@@ -152,6 +160,7 @@ export async function recordCommand(argv: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    devices?.close();
     await console.close();
     sink?.close();
   }

@@ -21,7 +21,8 @@ import { EXIT_BUDGET, EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_LOG_DAMAGED, EXIT_ST
 import { loadGuestFile, loadInto, type GuestFile } from './guest-file.js';
 import { openLogFile } from './log-file.js';
 import { printStats, traceStep } from './live-loop.js';
-import { flagOption, integerOption, parseCommand, stringOption, type CommandSpec } from './options.js';
+import { openReplayDisks } from './host-devices.js';
+import { flagOption, integerOption, listOption, parseCommand, stringOption, type CommandSpec } from './options.js';
 import { openSerial, parseSerialSpec } from './serial-spec.js';
 import { snapshotPath } from './snapshot-file.js';
 
@@ -33,7 +34,8 @@ export const REPLAY_COMMAND: CommandSpec = {
   summary: [
     'Replays the run recorded in --rrfile: the same instructions, serial output and exit status, from',
     'the log alone (nothing is read from stdin or the host clock). The machine settings come from the',
-    'log; options that contradict it are refused.',
+    'log; options that contradict it are refused. Disk images are read (the log records when each',
+    'request completed, not its data): each must be the image recorded with, checked by digest.',
     '',
     '--serial SPEC says where the guest\'s output goes, whatever the recording used: stdio (stdout, the',
     'default), none (discarded) or tcp:PORT (a client on 127.0.0.1:PORT, waited for before the replay',
@@ -50,6 +52,7 @@ export const REPLAY_COMMAND: CommandSpec = {
     flagOption('trace', 'print every instruction executed to stderr (icount, privilege, pc, disassembly)'),
     flagOption('stats', 'print instruction count, wall time, speed and peak memory to stderr at the end'),
     stringOption('serial', 'SPEC', "where the guest's output goes: stdio, none or tcp:PORT (see above)", 'stdio'),
+    listOption('drive', 'FILE', "a disk image to use instead of the one the log names (a copy elsewhere; its digest must match), in the log's drive order"),
   ],
 };
 
@@ -70,8 +73,9 @@ export async function replayCommand(argv: string[]): Promise<number> {
       (upTo === undefined ? 'nothing in it can be replayed\n' : `replaying up to icount ${upTo}\n`));
   }
 
+  const disks = openReplayDisks(header, options.get('drive') as string[] | undefined);
   const replayer = new Replayer(reader.events(), header.stateLayout.map((r) => r.name));
-  const machine = new VirtMachine(config, replayer.ports(out));
+  const machine = new VirtMachine(config, { ...replayer.ports(out), disks });
   loadInto(machine, guest);
   checkLayout(header, machine);
   if (header.snapshot !== undefined) restoreSnapshot(machine, rrfile, header.snapshot);
@@ -103,6 +107,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
     if (e instanceof DivergenceError) return finish(EXIT_DIVERGED, e.message);
     throw e;
   } finally {
+    for (const d of disks) d.close();
     await out.close();
   }
 }

@@ -1,11 +1,11 @@
 // `rvreplay run <elf>`: boots the guest on the virt machine with its UART on the --serial backend
 // (stdio by default), and exits with the guest's status. Nothing is recorded.
 
-import { qemuVirtioSlot } from '../emu/devices/virtio-devices.js';
 import { HostEntropy } from '../emu/host/host-entropy.js';
 import { HostWallClock } from '../emu/host/host-wall-clock.js';
 import { DEFAULT_CONFIG, VirtMachine, type MachineConfig } from '../emu/machine.js';
 import { loadGuestFile, loadInto } from './guest-file.js';
+import { DEVICE_OPTIONS, LiveDevices, virtioLayout } from './host-devices.js';
 import { runLive } from './live-loop.js';
 import { flagOption, integerOption, parseCommand, type CommandSpec, type OptionSpec } from './options.js';
 import { openSerial, parseSerialSpec, SERIAL_HELP, SERIAL_OPTION } from './serial-spec.js';
@@ -15,7 +15,7 @@ import { SNAPSHOT_OPTIONS, checkSaveAfterStart, parseSaveSnapshot, saveSnapshotN
 export const MACHINE_OPTIONS: OptionSpec<unknown>[] = [
   integerOption('ram', 'MiB', 'guest RAM size', 1, 2048, DEFAULT_CONFIG.ramMiB),
   integerOption('icount-shift', 'N', 'virtual time per instruction is 2^N ns (QEMU -icount shift=N)', 0, 10, DEFAULT_CONFIG.icountShift),
-  flagOption('virtio-rng', "a virtio-rng device fed by the host's randomness, in virtio-mmio slot 7 (where QEMU's -device virtio-rng-device goes)"),
+  ...DEVICE_OPTIONS,
   flagOption('virtio-modern', "virtio-mmio transports of version 2 (QEMU's -global virtio-mmio.force-legacy=false), not 1"),
 ];
 
@@ -25,7 +25,7 @@ export function machineConfigFrom(options: Map<string, unknown>): MachineConfig 
     ...DEFAULT_CONFIG,
     ramMiB: options.get('ram') as number,
     icountShift: options.get('icount-shift') as number,
-    devices: options.get('virtio-rng') === true ? [{ slot: qemuVirtioSlot(0), kind: 'rng' }] : [],
+    devices: virtioLayout(options),
     virtioLegacy: options.get('virtio-modern') !== true,
   };
 }
@@ -62,8 +62,10 @@ export async function runCommand(argv: string[]): Promise<number> {
   const guest = loadGuestFile(positional[0]);
   const wallClock = new HostWallClock();
   const entropy = new HostEntropy();
+  const devices = new LiveDevices(config.devices!, options);
   const boot = (): VirtMachine => {
-    const m = new VirtMachine(config, { console, wallClock, entropy });
+    devices.restart(); // completions for the machine being replaced are dropped
+    const m = new VirtMachine(config, { console, wallClock, entropy, ...devices.ports });
     loadInto(m, guest);
     return m;
   };
@@ -72,8 +74,9 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (fromSnapshot !== undefined) startFromSnapshot(machine, fromSnapshot, guest);
   const save = parseSaveSnapshot(options.get('save-snapshot') as string | undefined);
   checkSaveAfterStart(save, machine.icount);
-  await openSerial(console, serial);
   try {
+    await devices.open();
+    await openSerial(console, serial);
     return await runLive({
       get machine() {
         return machine;
@@ -83,15 +86,20 @@ export async function runCommand(argv: string[]): Promise<number> {
         return true;
       },
       run: (limit) => machine.run(limit),
-      deliverInput: (c) => c.deliver((b) => machine.uart.receive(b)),
+      checkpoint: (c) => {
+        c.deliver((b) => machine.uart.receive(b));
+        devices.queue.deliver(machine);
+      },
     }, {
       budget: (options.get('max-insns') as number | undefined) ?? Infinity,
       trace: options.get('trace') === true,
       stats: options.get('stats') === true,
       console,
+      devices,
       pauseAt: save && { icount: save.icount, action: () => saveSnapshotNow(machine, save, guest) },
     });
   } finally {
+    devices.close();
     await console.close();
   }
 }

@@ -15,9 +15,12 @@ import { SifiveTest, type FinisherEvent } from './devices/sifive-test.js';
 import { UART16550_REGION_SIZE, Uart16550 } from './devices/uart16550.js';
 import { VIRTIO_MMIO_REGION_SIZE, VirtioMmioEmpty } from './devices/virtio-mmio-empty.js';
 import { VirtioMmio } from './devices/virtio-mmio.js';
+import { VirtioBlk } from './devices/virtio-blk.js';
+import type { DiskOverlay } from './devices/disk-overlay.js';
 import { checkVirtioSlots, createVirtioDevice, type VirtioSlotConfig } from './devices/virtio-devices.js';
 import { buildVirtFdt } from './fdt/virt-fdt.js';
-import type { CharSink, EntropySource, WallClock } from './host/ports.js';
+import type { AsyncInput, DeliveryResult } from './async-input.js';
+import type { BlockHost, CharSink, DiskImage, EntropySource, NetHost, WallClock } from './host/ports.js';
 import { IrqLine } from './interrupts.js';
 import { Ram } from './memory/ram.js';
 import { StateArena } from './state.js';
@@ -46,6 +49,12 @@ export interface MachineHost {
   wallClock: WallClock;
   /** The host's randomness, for virtio-rng devices (needed only when the machine has one). */
   entropy?: EntropySource;
+  /** Disk base images, for virtio-blk devices (VirtioSlotConfig.disk indexes them). */
+  disks?: readonly DiskImage[];
+  /** Where block requests go; completions come back through deliver(). */
+  block?: BlockHost;
+  /** Where virtio-net devices send frames. */
+  net?: NetHost;
 }
 
 /** How a guest ended: the finisher or HTIF said pass, fail with a code, or reset. */
@@ -55,7 +64,8 @@ export type GuestExit = FinisherEvent;
 export type StopReason =
   | 'limit' // icount reached the requested limit
   | 'exit' // the guest finished (see machine.exit)
-  | 'idle'; // the hart waits in WFI and no timer will wake it: only host input can
+  | 'idle' // the hart waits in WFI and no timer will wake it: only host input can
+  | 'yield'; // a device handed work to the host (a block request): let the host run, then go on
 
 export const ISA_STRING = 'rv32imac_zicsr_zifencei';
 const MACHINE_STATE = 'machine.time';
@@ -85,6 +95,9 @@ export class VirtMachine implements VirtualClock {
   readonly rtc: GoldfishRtc;
   /** The populated virtio-mmio slots' transports, in slot order. */
   readonly virtio: VirtioMmio[] = [];
+  private readonly virtioSlots = new Map<number, VirtioMmio>();
+  /** The virtio-blk devices' disks (base image and overlay), in slot order. */
+  readonly disks: { slot: number; overlay: DiskOverlay }[] = [];
   /** Address of the device tree blob in RAM (a1 at entry). */
   readonly fdtAddr: number;
   private readonly time: Float64Array;
@@ -92,6 +105,8 @@ export class VirtMachine implements VirtualClock {
   private readonly exitState: Uint32Array;
   private readonly nsPerInsn: number;
   private htif: Htif | undefined;
+  /** Set when a device handed work to the host: run() returns 'yield' at the next boundary. */
+  private yieldRequested = false;
 
   constructor(
     readonly config: MachineConfig,
@@ -125,14 +140,29 @@ export class VirtMachine implements VirtualClock {
     this.bus.map('uart0', V.VIRT_UART0_BASE, UART16550_REGION_SIZE, this.uart);
     // virtio-mmio: a transport with its device where the configuration places one, else an empty slot.
     const virtioLegacy = config.virtioLegacy ?? true;
+    // A request handed to the host ends the slice, so the host can start on it at once.
+    const hostBlock = host.block;
+    const blockHost: MachineHost = hostBlock === undefined ? host : {
+      ...host,
+      block: {
+        submit: (device, request, info) => {
+          hostBlock.submit(device, request, info);
+          this.yieldRequested = true;
+          this.cpu.requestStop();
+        },
+      },
+    };
     checkVirtioSlots(config.devices ?? []);
     for (let i = 0; i < V.VIRT_VIRTIO_COUNT; i++) {
       const placed = config.devices?.find((d) => d.slot === i);
       let slot: MmioDevice = new VirtioMmioEmpty(virtioLegacy);
       if (placed !== undefined) {
         const irq = new IrqLine(this.plic, V.VIRT_VIRTIO_IRQ + i);
-        const transport = new VirtioMmio(arena, `virtio${i}`, this.ram, irq, createVirtioDevice(placed, host), virtioLegacy);
+        const device = createVirtioDevice(placed, blockHost, arena, `virtio${i}`);
+        if (device instanceof VirtioBlk) this.disks.push({ slot: i, overlay: device.disk });
+        const transport = new VirtioMmio(arena, `virtio${i}`, this.ram, irq, device, virtioLegacy);
         this.virtio.push(transport);
+        this.virtioSlots.set(i, transport);
         slot = transport;
       }
       this.bus.map(`virtio${i}`, V.VIRT_VIRTIO_BASE + i * V.VIRT_VIRTIO_SIZE, VIRTIO_MMIO_REGION_SIZE, slot);
@@ -187,6 +217,22 @@ export class VirtMachine implements VirtualClock {
     this.plic.afterRestore();
   }
 
+  /**
+   * Hands an asynchronous host input to its device, between slices (at a checkpoint). Whether
+   * a device takes it depends only on the machine's state, so a replay that delivers the
+   * recorded inputs at the recorded icounts sees the same answers.
+   */
+  deliver(input: AsyncInput): DeliveryResult {
+    const transport = this.virtioAt(input.device);
+    if (transport === undefined) return { taken: false, retry: false, why: `there is no virtio device in slot ${input.device}` };
+    return transport.deliver(input);
+  }
+
+  /** The transport in virtio-mmio slot `slot`, if a device is placed there. */
+  virtioAt(slot: number): VirtioMmio | undefined {
+    return this.virtioSlots.get(slot);
+  }
+
   /** How the guest finished, once it has; the machine then runs no further. */
   get exit(): GuestExit | undefined {
     switch (this.exitState[0]) {
@@ -234,6 +280,10 @@ export class VirtMachine implements VirtualClock {
       }
       if (cpu.icount >= limit) return 'limit';
       cpu.run(Math.min(limit, this.icountAt(this.timers.nextDeadlineNs())));
+      if (this.yieldRequested) {
+        this.yieldRequested = false;
+        return 'yield';
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 // Whether a snapshot's header fits a machine: the same board configuration (ISA, RAM size,
-// icount shift, virtio transport version), the same state arena layout, the same HTIF attachment. Each refusal is one line
+// icount shift, virtio transport version), the same state arena layout, the same disk images, the
+// same HTIF attachment. Each refusal is one line
 // that says what differs, there and here, so the user knows which option or build to change.
 
 import { ISA_STRING, type VirtMachine } from './machine.js';
@@ -28,11 +29,27 @@ export function checkSnapshotFits(header: SnapshotHeader, machine: VirtMachine):
       `snapshot is for virtio-mmio transports of version ${version(legacyThere)}; this machine has version ${version(!legacyThere)}`);
   }
   checkLayout(header, machine);
+  checkDisks(header, machine);
   if (header.htif !== machine.hasHtif) {
     throw new SnapshotError('guest', header.htif
       ? 'snapshot was taken with HTIF attached (its guest defines tohost); this machine has none: load the same guest first'
       : 'snapshot was taken without HTIF; this machine has HTIF attached: load the same guest the snapshot was taken with');
   }
+}
+
+/** The same disks in the same slots, over the same base images (the overlay is in the snapshot). */
+function checkDisks(header: SnapshotHeader, machine: VirtMachine): void {
+  const here = machine.disks;
+  for (const d of header.disks) {
+    const h = here.find((x) => x.slot === d.slot);
+    if (h === undefined) throw new SnapshotError('config', `snapshot has a disk in virtio slot ${d.slot}; this machine has none there`);
+    if (h.overlay.image.digest !== d.image) {
+      throw new SnapshotError('disk',
+        `snapshot's disk in virtio slot ${d.slot} has another base image (sha256 ${d.image.slice(0, 12)}…; here ${h.overlay.image.digest.slice(0, 12)}…)`);
+    }
+  }
+  const extra = here.find((h) => !header.disks.some((d) => d.slot === h.slot));
+  if (extra !== undefined) throw new SnapshotError('config', `this machine has a disk in virtio slot ${extra.slot}; the snapshot has none there`);
 }
 
 function checkLayout(header: SnapshotHeader, machine: VirtMachine): void {

@@ -8,7 +8,8 @@ export type SnapshotErrorKind =
   | 'corrupt' // a checksum or a structural field is wrong
   | 'config' // made on a machine with another RAM size, icount shift, ISA or board
   | 'layout' // made by a build whose state arena is laid out differently
-  | 'guest'; // made with another guest attachment (HTIF present or not)
+  | 'guest' // made with another guest attachment (HTIF present or not)
+  | 'disk'; // made over another disk base image
 
 export class SnapshotError extends Error {
   constructor(

@@ -25,6 +25,8 @@ export interface SnapshotHeader {
   arenaBytes: number;
   /** Nonzero RAM pages stored; the others are zero. */
   ramPages: number;
+  /** The disks, in slot order: the base image's digest, and overlay blocks stored for each. */
+  disks: { slot: number; image: string; blocks: number }[];
   /** Whether HTIF was attached (the guest defines tohost and fromhost). */
   htif: boolean;
   /** How the guest had ended, if it had (informational: the arena holds it too). */
@@ -90,6 +92,11 @@ export function parseSnapshotHeader(json: string): SnapshotHeader {
     };
   });
   if (typeof v.htif !== 'boolean') throw malformed('htif');
+  if (!Array.isArray(v.disks)) throw malformed('disks');
+  const disks = v.disks.map((d: unknown, i) => {
+    if (!isObject(d)) throw malformed(`disks[${i}]`);
+    return { slot: count(d.slot, `disks[${i}].slot`), image: text(d.image, `disks[${i}].image`), blocks: count(d.blocks, `disks[${i}].blocks`) };
+  });
   if (!isObject(v.extra)) throw malformed('extra');
   const extra: Record<string, string> = {};
   for (const [k, x] of Object.entries(v.extra)) extra[k] = text(x, `extra.${k}`);
@@ -106,6 +113,7 @@ export function parseSnapshotHeader(json: string): SnapshotHeader {
     stateLayout,
     arenaBytes: count(v.arenaBytes, 'arenaBytes'),
     ramPages: count(v.ramPages, 'ramPages'),
+    disks,
     htif: v.htif,
     exit: guestExit(v.exit),
     extra,

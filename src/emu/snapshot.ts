@@ -2,15 +2,16 @@
 // machine is (the rest is derived and rebuilt by machine.afterRestore()). Loading checks the whole
 // snapshot before it touches the machine, so a refused snapshot leaves the machine as it was.
 //
-// Format, version 1. All integers are unsigned 32-bit little-endian; CRCs are CRC-32 (crc32.ts).
+// Format, version 2. All integers are unsigned 32-bit little-endian; CRCs are CRC-32 (crc32.ts).
 //
 //   offset     size      field
 //   0          8         magic "RVRSNAP\0" (52 56 52 53 4e 41 50 00)
 //   8          4         format version (1)
 //   12         4         H: header length in bytes
 //   16         H         header: UTF-8 JSON, a SnapshotHeader (snapshot-header.ts): name, icount,
-//                        machine {board, isa, ramMiB, icountShift}, stateLayout [{name, offset,
-//                        bytes}], arenaBytes, ramPages, htif, exit, extra
+//                        machine {board, isa, ramMiB, icountShift, virtioLegacy}, stateLayout
+//                        [{name, offset, bytes}], arenaBytes, ramPages, disks [{slot, image,
+//                        blocks}], htif, exit, extra
 //   16+H       4         CRC of the H header bytes
 //   then the state arena:
 //              4         A: arena length in bytes (equals header.arenaBytes)
@@ -22,10 +23,15 @@
 //                        the RAM base) then that page's 4096 bytes. Pages that are all zero are
 //                        left out, so a mostly idle 128 MiB guest makes a small snapshot.
 //              4         CRC of the P×4100 record bytes
+//   then, for each disk of header.disks in order, its overlay (the blocks the guest wrote):
+//              4         B: number of block records (equals the disk's blocks)
+//              B×4100    block records in increasing block order: block index (u32), 4096 bytes
+//              4         CRC of the B×4100 record bytes
 //   then       8         end tag "RVRSEND\0" (52 56 52 53 45 4e 44 00); nothing may follow.
 
 import { crc32 } from './crc32.js';
 import { ISA_STRING, type VirtMachine } from './machine.js';
+import { DISK_BLOCK_SIZE } from './devices/disk-overlay.js';
 import { PAGE_SHIFT, PAGE_SIZE, type Ram } from './memory/ram.js';
 import { checkSnapshotFits } from './snapshot-compat.js';
 import { SnapshotError } from './snapshot-error.js';
@@ -33,10 +39,11 @@ import { parseSnapshotHeader, type SnapshotHeader } from './snapshot-header.js';
 
 export const SNAPSHOT_MAGIC = Uint8Array.of(0x52, 0x56, 0x52, 0x53, 0x4e, 0x41, 0x50, 0x00);
 export const SNAPSHOT_END_TAG = Uint8Array.of(0x52, 0x56, 0x52, 0x53, 0x45, 0x4e, 0x44, 0x00);
-export const SNAPSHOT_FORMAT_VERSION = 1;
+export const SNAPSHOT_FORMAT_VERSION = 2;
 
 const PREAMBLE_BYTES = 16;
 const PAGE_RECORD_BYTES = 4 + PAGE_SIZE;
+const BLOCK_RECORD_BYTES = 4 + DISK_BLOCK_SIZE;
 const WORDS_PER_PAGE = PAGE_SIZE >>> 2;
 
 /** What a snapshot says about itself (returned by loadSnapshot and readSnapshotInfo). */
@@ -58,6 +65,7 @@ export function saveSnapshot(machine: VirtMachine, name: string, extra: Record<s
   const ram = machine.ram;
   const pages = nonzeroPages(ram);
   const arena = machine.arena;
+  const disks = machine.disks.map((d) => ({ slot: d.slot, image: d.overlay.image.digest, blocks: d.overlay.snapshotBlocks() }));
   const header: SnapshotHeader = {
     name,
     icount: machine.icount,
@@ -68,12 +76,15 @@ export function saveSnapshot(machine: VirtMachine, name: string, extra: Record<s
     stateLayout: arena.regions.map((r) => ({ name: r.name, offset: r.offset, bytes: r.bytes })),
     arenaBytes: arena.usedBytes,
     ramPages: pages.length,
+    disks: disks.map((d) => ({ slot: d.slot, image: d.image, blocks: d.blocks.length })),
     htif: machine.hasHtif,
     exit: machine.exit ?? null,
     extra: { ...extra },
   };
   const json = new TextEncoder().encode(JSON.stringify(header));
-  const total = PREAMBLE_BYTES + json.length + 4 + 4 + arena.usedBytes + 4 + 4 + pages.length * PAGE_RECORD_BYTES + 4 + SNAPSHOT_END_TAG.length;
+  const diskBytes = disks.reduce((n, d) => n + 8 + d.blocks.length * BLOCK_RECORD_BYTES, 0);
+  const total = PREAMBLE_BYTES + json.length + 4 + 4 + arena.usedBytes + 4 + 4 + pages.length * PAGE_RECORD_BYTES + 4 +
+    diskBytes + SNAPSHOT_END_TAG.length;
   const out = new Uint8Array(total);
   const view = new DataView(out.buffer);
   let at = 0;
@@ -104,6 +115,15 @@ export function saveSnapshot(machine: VirtMachine, name: string, extra: Record<s
     bytes(ram.u8.subarray(p * PAGE_SIZE, (p + 1) * PAGE_SIZE));
   }
   u32(crc32(out.subarray(recordsStart, at)));
+  for (const d of disks) {
+    u32(d.blocks.length);
+    const start = at;
+    for (const [index, data] of d.blocks) {
+      u32(index);
+      bytes(data);
+    }
+    u32(crc32(out.subarray(start, at)));
+  }
   bytes(SNAPSHOT_END_TAG);
   return out;
 }
@@ -119,6 +139,7 @@ export function loadSnapshot(machine: VirtMachine, bytes: Uint8Array): SnapshotI
 
   new Uint8Array(machine.arena.buffer, 0, header.arenaBytes).set(body.arena);
   restoreRam(machine.ram, body.records, body.pageIndices);
+  header.disks.forEach((d, k) => machine.disks.find((x) => x.slot === d.slot)!.overlay.restoreBlocks(body.disks[k]));
   machine.afterRestore();
   return infoOf(header, bytes.length);
 }
@@ -213,6 +234,8 @@ interface SnapshotBody {
   /** The page records as stored (index + bytes each). */
   records: Uint8Array;
   pageIndices: number[];
+  /** Each disk's overlay blocks, in header.disks order. */
+  disks: [number, Uint8Array][][];
 }
 
 /** Checks the arena and RAM sections and the end tag against the header and their CRCs. */
@@ -255,6 +278,26 @@ function readBody(bytes: Uint8Array, start: number, header: SnapshotHeader, ram:
     pageIndices.push(p);
   }
 
+  const disks = header.disks.map((d) => {
+    const part = `overlay of the disk in virtio slot ${d.slot}`;
+    need(part, 4);
+    const n = u32At(bytes, at);
+    if (n !== d.blocks) throw new SnapshotError('corrupt', `corrupt snapshot: it stores ${n} blocks of the ${part}; its header says ${d.blocks}`);
+    at += 4;
+    need(part, n * BLOCK_RECORD_BYTES + 4);
+    const records = bytes.subarray(at, at + n * BLOCK_RECORD_BYTES);
+    at += records.length;
+    if (crc32(records) !== u32At(bytes, at)) throw corrupt(part);
+    at += 4;
+    const blocks: [number, Uint8Array][] = [];
+    for (let k = 0; k < n; k++) {
+      const index = u32At(records, k * BLOCK_RECORD_BYTES);
+      if (k > 0 && index <= blocks[k - 1][0]) throw new SnapshotError('corrupt', `corrupt snapshot: the ${part}'s blocks are out of order`);
+      blocks.push([index, records.subarray(k * BLOCK_RECORD_BYTES + 4, (k + 1) * BLOCK_RECORD_BYTES)]);
+    }
+    return blocks;
+  });
+
   need('end tag', SNAPSHOT_END_TAG.length);
   if (SNAPSHOT_END_TAG.some((b, i) => bytes[at + i] !== b)) {
     throw new SnapshotError('corrupt', 'corrupt snapshot: the end tag is wrong');
@@ -263,5 +306,5 @@ function readBody(bytes: Uint8Array, start: number, header: SnapshotHeader, ram:
   if (at !== bytes.length) {
     throw new SnapshotError('corrupt', `corrupt snapshot: ${bytes.length - at} unexpected bytes after the end tag`);
   }
-  return { arena, records, pageIndices };
+  return { arena, records, pageIndices, disks };
 }

@@ -25,6 +25,10 @@ export function describeEvent(e: LogEvent | undefined): string {
     case EventKind.SerialInput: return `${e.bytes.length} byte(s) of serial input ${at}`;
     case EventKind.ClockRead: return `a wall-clock read ${at}`;
     case EventKind.Entropy: return `${e.bytes.length} byte(s) of entropy for virtio slot ${e.device} ${at}`;
+    case EventKind.BlockComplete: return `the completion of block request ${e.request} of virtio slot ${e.device} ${at}`;
+    case EventKind.NetReceive: return `a ${e.frame.length}-byte frame for virtio slot ${e.device} ${at}`;
+    case EventKind.InputEvent: return `input event ${e.type}/${e.code}/${e.value} for virtio slot ${e.device} ${at}`;
+    case EventKind.Checkpoint: return `a checkpoint ${at}`;
     case EventKind.Digest: return `a state digest ${at}`;
     case EventKind.Shutdown: return `a shutdown ${at}`;
     case EventKind.End: return `the end of the recording ${at}`;

@@ -1,11 +1,13 @@
 // Record mode: runs the machine and writes every input it receives from the host, and every
 // observation replay will check, to the log. Host input reaches the machine only through this
-// class, between execution slices (serial bytes) or through the ports it wraps (the wall clock,
-// entropy).
+// class: at checkpoints between execution slices (serial bytes, and the async queue's block
+// completions, network frames and input events), or through the ports it wraps (the wall clock,
+// entropy), which the machine reads synchronously.
 
 import type { CharSink, EntropySource, WallClock } from '../emu/host/ports.js';
 import type { MachineHost, StopReason, VirtMachine } from '../emu/machine.js';
 import { EventKind, type LogEvent } from '../shared/log-events.js';
+import type { AsyncQueue, Delivered } from './async-queue.js';
 import { MachineObserver, SERIAL_UART0 } from './machine-observer.js';
 
 /** Where events go: the log writer (or anything that takes them in order). */
@@ -75,10 +77,12 @@ export class Recorder {
   }
 
   /**
-   * Offers host serial input to UART0 now (between slices): `take` hands bytes to the callback
-   * until it refuses one; those the UART takes are logged as one event.
+   * A checkpoint (between slices): host input reaches the machine here and only here. Serial
+   * bytes waiting in the backend go to UART0 as far as it has room (`take` hands them over until
+   * one is refused), then the async queue's completions and arrivals go to their devices. What
+   * was delivered is logged after a Checkpoint marker, with the icount it was delivered at.
    */
-  deliverSerial(take: (accept: (byte: number) => boolean) => void): void {
+  checkpoint(take: (accept: (byte: number) => boolean) => void, queue: AsyncQueue): void {
     const m = this.machine!;
     const taken: number[] = [];
     take((byte) => {
@@ -86,11 +90,13 @@ export class Recorder {
       taken.push(byte);
       return true;
     });
-    if (taken.length > 0) {
-      this.append({ kind: EventKind.SerialInput, icount: m.icount, device: SERIAL_UART0, bytes: Uint8Array.from(taken) });
-    }
+    const delivered = queue.deliver(m);
+    if (taken.length === 0 && delivered.length === 0) return;
+    const icount = m.icount;
+    this.append({ kind: EventKind.Checkpoint, icount });
+    if (taken.length > 0) this.append({ kind: EventKind.SerialInput, icount, device: SERIAL_UART0, bytes: Uint8Array.from(taken) });
+    for (const d of delivered) this.append(inputEvent(icount, d));
   }
-
 
   /** Writes a named snapshot's marker (the snapshot itself is a file beside the log). */
   snapshotTaken(name: string): void {
@@ -118,5 +124,17 @@ export class Recorder {
   private append(event: LogEvent): void {
     this.observer.flushSerial();
     this.log!.append(event);
+  }
+}
+
+/** The log event for an async input delivered at `icount`. */
+function inputEvent(icount: number, { input, status }: Delivered): LogEvent {
+  switch (input.kind) {
+    case 'block':
+      return { kind: EventKind.BlockComplete, icount, device: input.device, request: input.request, status: status ?? 0 };
+    case 'net':
+      return { kind: EventKind.NetReceive, icount, device: input.device, frame: input.frame };
+    case 'input':
+      return { kind: EventKind.InputEvent, icount, device: input.device, type: input.type, code: input.code, value: input.value };
   }
 }

@@ -3,6 +3,7 @@
 // runs, state digests) are produced again by the same MachineObserver as in recording and must
 // equal the logged ones, in order. The first difference stops replay with a DivergenceError.
 
+import type { AsyncInput } from '../emu/async-input.js';
 import type { CharSink } from '../emu/host/ports.js';
 import type { MachineHost, VirtMachine } from '../emu/machine.js';
 import { PAGE_SIZE } from '../emu/memory/ram.js';
@@ -43,6 +44,8 @@ export class Replayer {
       console: this.observer.console(console),
       wallClock: { nowNs: () => this.clockRead() },
       entropy: { fill: (bytes, device) => this.entropyRead(bytes, device) },
+      // Requests go nowhere: when each completes is the log's BlockComplete.
+      block: { submit: () => {} },
     };
   }
 
@@ -67,7 +70,7 @@ export class Replayer {
         if (j > this.i && m.icount < limit) {
           // Output at the very end of a damaged log: run up to where the log stops.
           const last = this.events[j - 1];
-          if (m.icount < last.icount) m.run(Math.min(limit, last.icount));
+          while (m.icount < Math.min(limit, last.icount) && m.run(Math.min(limit, last.icount)) === 'yield');
         }
         return m.icount >= limit ? { kind: 'limit' } : { kind: 'log-ended' };
       }
@@ -82,7 +85,7 @@ export class Replayer {
           throw new DivergenceError(m.icount, `the guest finished here, but the log goes on with ${describeEvent(this.events[this.i])}`);
         }
         if (m.icount >= limit) return { kind: 'limit' };
-        const reason = m.run(Math.min(limit, target));
+        const reason = m.run(Math.min(limit, target)); // 'yield' needs nothing: the log has the host's part
         if (reason === 'idle' && m.icount < target) {
           throw new DivergenceError(m.icount, `the guest waits for an interrupt, but the log's next event is ${describeEvent(next)}`);
         }
@@ -104,6 +107,15 @@ export class Replayer {
             }
           }
           break;
+        case EventKind.BlockComplete:
+          this.deliver({ kind: 'block', device: next.device, request: next.request }, next, next.status);
+          break;
+        case EventKind.NetReceive:
+          this.deliver({ kind: 'net', device: next.device, frame: next.frame }, next);
+          break;
+        case EventKind.InputEvent:
+          this.deliver({ kind: 'input', device: next.device, type: next.type, code: next.code, value: next.value }, next);
+          break;
         case EventKind.Shutdown:
           this.i++;
           return { kind: 'shutdown', reason: next.reason };
@@ -117,6 +129,19 @@ export class Replayer {
           throw new DivergenceError(m.icount, `this rvreplay cannot replay ${describeEvent(next)} yet`);
       }
       this.i++;
+    }
+  }
+
+  /** Delivers a recorded async input; the device must take it as it did in the recording. */
+  private deliver(input: AsyncInput, event: LogEvent, status?: number): void {
+    const m = this.machine!;
+    const result = m.deliver(input);
+    if (!result.taken) {
+      const why = result.retry ? 'the device had no room for it' : result.why;
+      throw new DivergenceError(m.icount, `the log delivers ${describeEvent(event)} here, but ${why}`);
+    }
+    if (status !== undefined && result.status !== status) {
+      throw new DivergenceError(m.icount, `${describeEvent(event)} ended with status ${result.status ?? 'none'} in the replay`);
     }
   }
 

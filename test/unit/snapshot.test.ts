@@ -433,7 +433,7 @@ test('bad snapshots are refused with one line, and the machine is left as it was
   const cases: [what: string, bytes: Uint8Array, kind: SnapshotErrorKind, message: RegExp][] = [
     ['an ELF file', readFileSync(join(ROOT, 'test', 'guests', 'build', 'priv-timer.elf')), 'not-snapshot', /^not an rvreplay snapshot/],
     ['nothing', new Uint8Array(0), 'not-snapshot', /^not an rvreplay snapshot/],
-    ['another format version', (() => { const b = good.slice(); b[8] = 2; return b; })(), 'version', /^snapshot format version 2 is not supported \(this rvreplay reads version 1\)$/],
+    ['another format version', (() => { const b = good.slice(); b[8] = 3; return b; })(), 'version', /^snapshot format version 3 is not supported \(this rvreplay reads version 2\)$/],
     ['a flipped header byte', flip(good, s.header + 5), 'corrupt', /^corrupt snapshot: the header fails its checksum$/],
     ['a flipped header CRC', flip(good, s.arena - 1), 'corrupt', /^corrupt snapshot: the header fails its checksum$/],
     ['a flipped arena byte', flip(good, s.arena + 4 + 20), 'corrupt', /^corrupt snapshot: the machine state fails its checksum$/],

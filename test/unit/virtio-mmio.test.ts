@@ -541,7 +541,8 @@ test('the machine puts the transport in its slot among empty slots of the same v
   const bad: [unknown, RegExp][] = [
     [[{ slot: 8, kind: 'rng' }], /virtio slot must be 0–7, not 8/],
     [[{ slot: 1, kind: 'rng' }, { slot: 1, kind: 'rng' }], /virtio slot 1 is given two devices/],
-    [[{ slot: 2, kind: 'blk' }], /virtio slot 2: unknown device kind 'blk'/],
+    [[{ slot: 2, kind: 'gpu' as 'rng' }], /virtio slot 2: unknown device kind 'gpu'/],
+    [[{ slot: 2, kind: 'blk' }], /virtio slot 2: a blk device needs a disk index/],
   ];
   for (const [devices, message] of bad) {
     assert.throws(() => new VirtMachine({ ...DEFAULT_CONFIG, devices: devices as [] }, host()), message);

@@ -3,6 +3,7 @@
 // feature bits (§6). The transport (virtio-mmio.ts) owns the registers, feature negotiation, the
 // queues' state and the interrupt; a device type only says what it is and reacts to the driver.
 
+import type { AsyncInput, DeliveryResult } from '../async-input.js';
 import type { AccessSize } from '../bus.js';
 import type { Virtqueue } from './virtqueue.js';
 
@@ -25,7 +26,10 @@ export const VIRTIO_F_VERSION_1 = 32;
 export const VIRTIO_F_RING_RESET = 40;
 
 // Device IDs (§5).
+export const VIRTIO_ID_NET = 1;
+export const VIRTIO_ID_BLOCK = 2;
 export const VIRTIO_ID_RNG = 4;
+export const VIRTIO_ID_INPUT = 18;
 
 /** The transport's services, as a device type uses them. */
 export interface VirtioTransport {
@@ -67,4 +71,6 @@ export interface VirtioDevice {
   reset(): void;
   /** Rebuilds what the device derives from its arena state after a snapshot restore. */
   afterRestore(): void;
+  /** Takes an asynchronous input from the host (a completion, a frame, an event), if it has any. */
+  deliver?(input: AsyncInput): DeliveryResult;
 }

@@ -7,6 +7,7 @@
 // What the driver gets wrong in its rings (VirtqueueError) breaks the device as QEMU's
 // virtio_error does — DEVICE_NEEDS_RESET and a configuration interrupt once VERSION_1 is
 // negotiated — and never reaches the hart. Every register lives in the state arena.
+import type { AsyncInput, DeliveryResult } from '../async-input.js';
 import type { AccessSize, MmioDevice } from '../bus.js';
 import type { IrqLine } from '../interrupts.js';
 import type { Ram } from '../memory/ram.js';
@@ -169,6 +170,20 @@ export class VirtioMmio implements MmioDevice, VirtioTransport {
     // As QEMU: both bits, and a new configuration generation.
     this.raise(VIRTIO_MMIO_INT_VRING | VIRTIO_MMIO_INT_CONFIG);
     this.r[T_CONFIG_GENERATION]++;
+  }
+
+  /**
+   * Hands the device an asynchronous input. A broken device takes none; what the driver got
+   * wrong in its rings while the device handles it breaks the device, and the input is spent.
+   */
+  deliver(input: AsyncInput): DeliveryResult {
+    if (this.device.deliver === undefined) return { taken: false, retry: false, why: `device ${this.device.deviceId} takes no host input` };
+    if (this.broken) return { taken: false, retry: false, why: 'the device is broken until its driver resets it' };
+    let result: DeliveryResult = { taken: true };
+    this.guarded(() => {
+      result = this.device.deliver!(input);
+    });
+    return result;
   }
 
   /** Re-drives the interrupt line from InterruptStatus; the device rebuilds what it derives. */

@@ -21,3 +21,41 @@ export interface EntropySource {
    */
   fill(bytes: Uint8Array, device: number): void;
 }
+
+/**
+ * A disk's base image, read-only: what a virtio-blk device reads where the guest has not written
+ * (its writes stay in the machine's overlay, so the image itself never changes). Its content is
+ * not a recorded input: a replay checks the image's digest before it starts instead.
+ */
+export interface DiskImage {
+  /** The image's size in bytes. */
+  readonly bytes: number;
+  /** A digest of the content (a snapshot names the image by it). */
+  readonly digest: string;
+  /** Fills `into` from byte `offset` of the image; bytes past its end read as zero. */
+  read(offset: number, into: Uint8Array): void;
+}
+
+/** What a block request asks of the host, for the host to decide when it is done. */
+export interface BlockRequestInfo {
+  /** 'read', 'write' or 'flush'. */
+  op: 'read' | 'write' | 'flush';
+  /** Byte range of the disk it covers (empty for a flush). */
+  offset: number;
+  length: number;
+}
+
+/**
+ * The host's side of block requests (QEMU's block layer under blkreplay): a device submits each
+ * request here and goes on; the host does its I/O and later hands the completion back through
+ * the machine's async input queue, delivered between slices. When it completes is the
+ * non-deterministic part, recorded in record mode and taken from the log in replay.
+ */
+export interface BlockHost {
+  submit(device: number, request: number, info: BlockRequestInfo): void;
+}
+
+/** Where a virtio-net device's transmitted frames go (output: not replayed, like the UART's). */
+export interface NetHost {
+  transmit(device: number, frame: Uint8Array): void;
+}
