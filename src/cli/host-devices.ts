@@ -165,11 +165,12 @@ export class LiveDevices {
     return this.queue.wait();
   }
 
-  close(): void {
+  /** Releases the host side; the guest's last network frames are sent first. */
+  async close(): Promise<void> {
     this.queue.disable();
     for (const d of this.images) d.close();
-    this.net?.close();
     for (const i of this.inputs) i.close();
+    await this.net?.close();
   }
 
   get slots(): readonly VirtioSlotConfig[] {

@@ -25,8 +25,8 @@ export interface LiveDriver {
   /** The guest asked for a reset: start again on a new machine, or return false if unsupported. */
   reset?(): boolean;
   run(limit: number): StopReason;
-  /** A checkpoint: hands waiting host input (serial bytes, the async queue's) to the guest now. */
-  checkpoint(console: CharBackend): void;
+  /** A checkpoint: hands waiting host input (serial bytes, the async queue's) to the guest now; true if any went in. */
+  checkpoint(console: CharBackend): boolean;
   /** Called between slices (a recorder flushes its log now and then). */
   between?(): void;
   end?(how: LiveEnd): void;
@@ -89,6 +89,8 @@ export async function runLive(driver: LiveDriver, o: LiveOptions): Promise<numbe
           `the guest waits for an interrupt that can never come (WFI at pc 0x${(machine.cpu.pc - 4).toString(16)}, ` +
           `mie=0x${machine.cpu.s[S_MIE].toString(16)}, no timer armed${inputMayCome ? ', external interrupts disabled' : ', no more input'})`);
       }
+      // Input held back for want of a buffer may fit now that the guest has posted more.
+      if (driver.checkpoint(console)) continue;
       const wakers: Promise<void>[] = [];
       if (console.inputOpen) wakers.push(console.waitForInput());
       if (o.devices?.inputOpen) wakers.push(o.devices.wait());

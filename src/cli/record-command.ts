@@ -160,7 +160,7 @@ export async function recordCommand(argv: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    devices?.close();
+    await devices?.close();
     await console.close();
     sink?.close();
   }

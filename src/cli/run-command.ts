@@ -87,8 +87,13 @@ export async function runCommand(argv: string[]): Promise<number> {
       },
       run: (limit) => machine.run(limit),
       checkpoint: (c) => {
-        c.deliver((b) => machine.uart.receive(b));
-        devices.queue.deliver(machine);
+        let bytes = 0;
+        c.deliver((b) => {
+          const taken = machine.uart.receive(b);
+          if (taken) bytes++;
+          return taken;
+        });
+        return devices.queue.deliver(machine).length > 0 || bytes > 0;
       },
     }, {
       budget: (options.get('max-insns') as number | undefined) ?? Infinity,
@@ -99,7 +104,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       pauseAt: save && { icount: save.icount, action: () => saveSnapshotNow(machine, save, guest) },
     });
   } finally {
-    devices.close();
+    await devices.close();
     await console.close();
   }
 }

@@ -81,8 +81,9 @@ export class Recorder {
    * bytes waiting in the backend go to UART0 as far as it has room (`take` hands them over until
    * one is refused), then the async queue's completions and arrivals go to their devices. What
    * was delivered is logged after a Checkpoint marker, with the icount it was delivered at.
+   * Returns whether anything was delivered.
    */
-  checkpoint(take: (accept: (byte: number) => boolean) => void, queue: AsyncQueue): void {
+  checkpoint(take: (accept: (byte: number) => boolean) => void, queue: AsyncQueue): boolean {
     const m = this.machine!;
     const taken: number[] = [];
     take((byte) => {
@@ -91,11 +92,12 @@ export class Recorder {
       return true;
     });
     const delivered = queue.deliver(m);
-    if (taken.length === 0 && delivered.length === 0) return;
+    if (taken.length === 0 && delivered.length === 0) return false;
     const icount = m.icount;
     this.append({ kind: EventKind.Checkpoint, icount });
     if (taken.length > 0) this.append({ kind: EventKind.SerialInput, icount, device: SERIAL_UART0, bytes: Uint8Array.from(taken) });
     for (const d of delivered) this.append(inputEvent(icount, d));
+    return true;
   }
 
   /** Writes a named snapshot's marker (the snapshot itself is a file beside the log). */

@@ -160,7 +160,8 @@ export class VirtioInput implements VirtioDevice {
     const subsel = this.sel[CFG_SUBSEL];
     switch (this.sel[CFG_SELECT]) {
       case VIRTIO_INPUT_CFG_ID_NAME:
-        return subsel === 0 ? new TextEncoder().encode(id.name) : new Uint8Array(0);
+        // With its terminating NUL, as QEMU counts the size.
+        return subsel === 0 ? new TextEncoder().encode(`${id.name}\0`) : new Uint8Array(0);
       case VIRTIO_INPUT_CFG_ID_DEVIDS: {
         if (subsel !== 0) return new Uint8Array(0);
         const ids = new DataView(new ArrayBuffer(8));

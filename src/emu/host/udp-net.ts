@@ -8,8 +8,14 @@ import type { NetHost } from './ports.js';
 
 export const UDP_NET_HOST = '127.0.0.1';
 
+/** How long close() waits for frames still being sent. */
+const CLOSE_GRACE_MS = 2000;
+
 export class UdpNetBackend implements NetHost {
   private socket: Socket | undefined;
+  /** Frames handed to the socket and not yet sent. */
+  private sending = 0;
+  private sent: (() => void) | undefined;
 
   constructor(
     private readonly localPort: number,
@@ -38,11 +44,26 @@ export class UdpNetBackend implements NetHost {
 
   transmit(_device: number, frame: Uint8Array): void {
     if (this.socket === undefined) return;
-    this.socket.send(frame, this.remotePort, UDP_NET_HOST);
+    this.sending++;
+    this.socket.send(frame, this.remotePort, UDP_NET_HOST, () => {
+      if (--this.sending === 0) this.sent?.();
+    });
   }
 
-  close(): void {
-    this.socket?.close();
+  /** Closes the socket once the guest's last frames are out (a guest that exits right after sending). */
+  async close(): Promise<void> {
+    const socket = this.socket;
+    if (socket === undefined) return;
     this.socket = undefined;
+    if (this.sending > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, CLOSE_GRACE_MS);
+        this.sent = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    socket.close();
   }
 }
