@@ -93,6 +93,9 @@ export async function recordCommand(argv: string[]): Promise<number> {
     devices = new LiveDevices(config.devices!, options);
     const machine = new VirtMachine(config, { ...recorder.ports(console, new HostWallClock(), new HostEntropy()), ...devices.ports });
     loadInto(machine, guest);
+    // From here the host's completions are queued (a snapshot restored below hands the requests
+    // it has in flight to the host again); the queue is offered to the machine only once attached.
+    devices.restart();
     // The start state, when it is not the boot: a snapshot taken now, or one restored from a file,
     // kept beside the log in both cases so replay starts from it too.
     let snapshot: LogHeader['snapshot'];
@@ -124,7 +127,6 @@ export async function recordCommand(argv: string[]): Promise<number> {
     };
     recorder.attach(machine, new LogWriter(sink, header));
     if (snapshot !== undefined) recorder.snapshotTaken(snapshot.name);
-    devices.restart(); // async input is taken from here on
     await devices.open();
     const queue = devices.queue;
 

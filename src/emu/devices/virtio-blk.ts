@@ -105,7 +105,30 @@ export class VirtioBlk implements VirtioDevice {
     this.s.fill(0, B_SLOTS);
   }
 
-  afterRestore(): void {}
+  /**
+   * Requests in flight in the restored state are handed to this machine's host again: the host
+   * that took them belonged to the state left behind. (In replay the host is the log, and the
+   * submits go nowhere.)
+   */
+  afterRestore(): void {
+    const q = this.transport!.queue(REQUEST_QUEUE);
+    for (let i = B_SLOTS; i < this.s.length; i += SLOT_WORDS) {
+      const id = this.s[i];
+      if (id === 0) continue;
+      try {
+        const chain = q.chainAt(this.s[i + 1]);
+        const view = headerView(q.read(chain, 0, REQUEST_HEADER_BYTES));
+        const type = view.getUint32(0, true);
+        const op = type === VIRTIO_BLK_T_IN ? 'read' : type === VIRTIO_BLK_T_OUT ? 'write' : 'flush';
+        const length = op === 'read' ? chain.writableBytes - 1 : op === 'write' ? chain.readableBytes - REQUEST_HEADER_BYTES : 0;
+        this.host.submit(this.hostId, id, { op, offset: op === 'flush' ? 0 : sectorOffset(view), length });
+      } catch (e) {
+        // A ring the guest has broken since: the completion will find it broken too.
+        if (!(e instanceof VirtqueueError)) throw e;
+        this.host.submit(this.hostId, id, { op: 'flush', offset: 0, length: 0 });
+      }
+    }
+  }
 
   /** Number of requests submitted to the host and not completed. */
   get inFlight(): number {
@@ -124,8 +147,7 @@ export class VirtioBlk implements VirtioDevice {
     const t = this.transport!;
     const q = t.queue(REQUEST_QUEUE);
     const chain = q.chainAt(head);
-    const header = q.read(chain, 0, REQUEST_HEADER_BYTES);
-    const view = new DataView(header.buffer, header.byteOffset, header.length);
+    const view = headerView(q.read(chain, 0, REQUEST_HEADER_BYTES));
     const type = view.getUint32(0, true);
     const offset = sectorOffset(view);
     let status = VIRTIO_BLK_S_OK;
@@ -151,8 +173,7 @@ export class VirtioBlk implements VirtioDevice {
       if (chain.readableBytes < REQUEST_HEADER_BYTES || chain.writableBytes < 1) {
         throw new VirtqueueError('a virtio-blk request without its header or status byte');
       }
-      const header = q.read(chain, 0, REQUEST_HEADER_BYTES);
-      const view = new DataView(header.buffer, header.byteOffset, header.length);
+      const view = headerView(q.read(chain, 0, REQUEST_HEADER_BYTES));
       const type = view.getUint32(0, true);
       const offset = sectorOffset(view);
       switch (type) {
@@ -210,6 +231,10 @@ export class VirtioBlk implements VirtioDevice {
     for (let i = B_SLOTS; i < this.s.length; i += SLOT_WORDS) if (this.s[i] === id) return i;
     return -1;
   }
+}
+
+function headerView(header: Uint8Array): DataView {
+  return new DataView(header.buffer, header.byteOffset, header.length);
 }
 
 /** The request's byte offset on the disk: its sector times 512. */
