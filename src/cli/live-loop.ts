@@ -54,8 +54,8 @@ export async function runLive(driver: LiveDriver, o: LiveOptions): Promise<numbe
   let pause = o.pauseAt;
   for (let slice = 0; ; slice++) {
     const machine = driver.machine;
-    const slice = o.trace ? 1 : o.devices?.busy ? SLICE_WHILE_BUSY : SLICE;
-    let target = machine.icount + Math.min(slice, o.budget - executedBefore - machine.icount);
+    const sliceLength = o.trace ? 1 : o.devices?.busy ? SLICE_WHILE_BUSY : SLICE;
+    let target = machine.icount + Math.min(sliceLength, o.budget - executedBefore - machine.icount);
     if (pause !== undefined && machine.icount === pause.icount) {
       pause.action();
       pause = undefined;

@@ -142,7 +142,7 @@ export class VirtMachine implements VirtualClock {
     const virtioLegacy = config.virtioLegacy ?? true;
     // A request handed to the host ends the slice, so the host can start on it at once.
     const hostBlock = host.block;
-    const blockHost: MachineHost = hostBlock === undefined ? host : {
+    const deviceHost: MachineHost = hostBlock === undefined ? host : {
       ...host,
       block: {
         submit: (device, request, info) => {
@@ -158,7 +158,7 @@ export class VirtMachine implements VirtualClock {
       let slot: MmioDevice = new VirtioMmioEmpty(virtioLegacy);
       if (placed !== undefined) {
         const irq = new IrqLine(this.plic, V.VIRT_VIRTIO_IRQ + i);
-        const device = createVirtioDevice(placed, blockHost, arena, `virtio${i}`);
+        const device = createVirtioDevice(placed, deviceHost, arena, `virtio${i}`);
         if (device instanceof VirtioBlk) this.disks.push({ slot: i, overlay: device.disk });
         const transport = new VirtioMmio(arena, `virtio${i}`, this.ram, irq, device, virtioLegacy);
         this.virtio.push(transport);
