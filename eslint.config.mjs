@@ -21,7 +21,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/emu/**/*.ts', 'src/replay/**/*.ts', 'src/shared/**/*.ts'],
+    files: ['src/emu/**/*.ts', 'src/replay/**/*.ts', 'src/shared/**/*.ts', 'src/debuginfo/**/*.ts'],
     ignores: ['src/emu/host/**'],
     rules: {
       'no-restricted-imports': ['error', { paths: restrictedImports, patterns: [{ group: ['**/host/*-backend*', '../../cli/*', '../cli/*'], message: 'Backends are chosen by the CLI, not the machine.' }] }],
@@ -30,6 +30,27 @@ export default tseslint.config(
         { object: 'Date', property: 'now', message: 'No clock in src/emu.' },
         { object: 'Math', property: 'random', message: 'No randomness in src/emu.' }],
       'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date']", message: 'No clock in src/emu.' }],
+    },
+  },
+  {
+    // src/debuginfo: pure functions over an executable's bytes for the debugger. Besides the rules
+    // above, it sees the ELF reader and shared types, and nothing of the machine or the layers above.
+    files: ['src/debuginfo/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: restrictedImports,
+        patterns: [{
+          group: ['../emu/**', '!../emu/elf.js', '../cli/**', '../replay/**', '../engine/**', '../adapter/**', '../gdbstub/**', '../extension/**'],
+          message: 'src/debuginfo may import only src/emu/elf.ts and src/shared.',
+        }],
+      }],
+    },
+  },
+  {
+    // The timeline webview runs in the browser and talks to its host by messages only.
+    files: ['media/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/src/*', '!**/src/shared'], message: 'The webview imports only src/shared (and its own files).' }] }],
     },
   },
 );
