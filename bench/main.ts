@@ -10,10 +10,11 @@ import { findQemu } from './qemu.js';
 import { rrVsQemuCase } from './rr-vs-qemu.js';
 import { runVsQemuCase } from './run-vs-qemu.js';
 import { formatResults } from './table.js';
+import { timelineCase } from './timeline.js';
 
 /** Every case, in the order they run. Later cases (seek) are appended here. */
 function allCases(): BenchCase[] {
-  return [...GUESTS.map(runVsQemuCase), ...GUESTS.map(rrVsQemuCase)];
+  return [...GUESTS.map(runVsQemuCase), ...GUESTS.map(rrVsQemuCase), timelineCase()];
 }
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need when they are missing: the RISC-V cross compiler
 # and picolibc (to build the test guests), QEMU (the oracle), dtc (device-tree checks), gdb-multiarch
-# (the oracle for debug information).
+# (the oracle for debug information), chromium (the timeline webview's browser tests; playwright-core
+# drives it and never downloads one).
 # Needs root (apt-get); otherwise it names what to install and fails.
 set -euo pipefail
 
@@ -11,6 +12,7 @@ command -v riscv64-unknown-elf-gcc >/dev/null 2>&1 || need+=(gcc-riscv64-unknown
 command -v qemu-system-riscv32 >/dev/null 2>&1 || need+=(qemu-system-misc)
 command -v dtc >/dev/null 2>&1 || need+=(device-tree-compiler)
 command -v gdb-multiarch >/dev/null 2>&1 || need+=(gdb-multiarch)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -2,7 +2,8 @@
 
 import { EVENT_KIND_NAMES, EventKind, type LogEvent } from '../shared/log-events.js';
 
-const INTERRUPT_NAMES: ReadonlyMap<number, string> = new Map([
+/** Interrupt causes by number, as the privileged spec names them. */
+export const INTERRUPT_NAMES: ReadonlyMap<number, string> = new Map([
   [1, 'supervisor software'], [3, 'machine software'], [5, 'supervisor timer'],
   [7, 'machine timer'], [9, 'supervisor external'], [11, 'machine external'],
 ]);
