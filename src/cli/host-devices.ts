@@ -97,7 +97,7 @@ export class LiveDevices {
   private readonly net: UdpNetBackend | undefined;
   private readonly inputs: InputEventSource[] = [];
 
-  constructor(private readonly layout: readonly VirtioSlotConfig[], options: Map<string, unknown>) {
+  constructor(layout: readonly VirtioSlotConfig[], options: Map<string, unknown>) {
     this.images = ((options.get('drive') as string[] | undefined) ?? []).map(openDiskImage);
     const bySlot = new Map(layout.filter((d) => d.kind === 'blk').map((d) => [d.slot, this.images[d.disk!]]));
     this.blockIo = new HostBlockIo(bySlot, (device, request) => this.queue.push({ kind: 'block', device, request }));
@@ -171,10 +171,6 @@ export class LiveDevices {
     for (const d of this.images) d.close();
     for (const i of this.inputs) i.close();
     await this.net?.close();
-  }
-
-  get slots(): readonly VirtioSlotConfig[] {
-    return this.layout;
   }
 }
 

@@ -130,13 +130,6 @@ export class VirtioBlk implements VirtioDevice {
     }
   }
 
-  /** Number of requests submitted to the host and not completed. */
-  get inFlight(): number {
-    let n = 0;
-    for (let i = B_SLOTS; i < this.s.length; i += SLOT_WORDS) if (this.s[i] !== 0) n++;
-    return n;
-  }
-
   deliver(input: AsyncInput): DeliveryResult {
     if (input.kind !== 'block') return { taken: false, retry: false, why: `a virtio-blk device takes no ${input.kind} input` };
     const slot = this.slotOf(input.request);

@@ -26,8 +26,6 @@ const RX_QUEUE = 0;
 const TX_QUEUE = 1;
 /** mac then status. */
 const CONFIG_SIZE = 8;
-/** Largest frame taken from the host: Ethernet with a VLAN tag, as QEMU's NET_BUFSIZE bounds it. */
-export const MAX_FRAME_BYTES = 65536;
 
 const bit = (n: number): number => (1 << n) >>> 0;
 

@@ -1,7 +1,8 @@
 // The host's block I/O in a live run (record, or a plain run): each request the guest submits is
-// handed to the host's asynchronous file I/O (libuv's thread pool) — a read of the range of the
-// base image it covers, a flush or a write as a trip through the pool — and when that is done the
-// completion goes to the async queue, to be delivered at the next checkpoint. The moment a
+// handed to the host: a read becomes an asynchronous read of the range of the base image it covers
+// (libuv's thread pool), a write or a flush (which only the overlay sees) completes on the next
+// turn of the event loop. When that is done the completion goes to the async queue, to be
+// delivered at the next checkpoint. The moment a
 // request completes is thus set by the host, as QEMU's block layer sets it under blkreplay; the
 // data itself moves at delivery, from the disk's state, the same way in replay.
 
