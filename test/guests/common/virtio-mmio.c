@@ -8,13 +8,6 @@
 
 #include "c-rt.h"
 
-#define PLIC_BASE 0x0c000000u
-#define PLIC_ENABLE_M (PLIC_BASE + 0x2000u)
-#define PLIC_THRESHOLD_M (PLIC_BASE + 0x200000u)
-#define PLIC_CLAIM_M (PLIC_BASE + 0x200004u)
-#define MIP_MEIP 0x800u
-#define IRQ_M_EXT 11u
-
 static struct vio_dev *irq_devs[VIRTIO_MMIO_SLOTS];
 static unsigned irq_dev_count;
 
