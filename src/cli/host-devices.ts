@@ -186,13 +186,14 @@ export function openReplayDisks(header: LogHeader, drives: readonly string[] | u
   return recorded.map((d, i) => {
     const path = drives?.[i] ?? d.path;
     let image: FileDiskImage;
-    try {
-      image = FileDiskImage.open(path);
-    } catch (e) {
-      if (drives === undefined) {
+    if (drives !== undefined) {
+      image = openDiskImage(path);
+    } else {
+      try {
+        image = FileDiskImage.open(path);
+      } catch (e) {
         throw new CliError(`the log was recorded with disk image ${d.path}, which cannot be opened (${(e as NodeJS.ErrnoException).code ?? 'error'}); give its copy with --drive FILE`);
       }
-      throw new CliError(`cannot open disk image ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
     }
     if (image.digest !== d.sha256) {
       image.close();

@@ -5,12 +5,11 @@ export const UART = 0x1000_0000;
 export const FINISHER = 0x10_0000;
 export const RTC = 0x10_1000;
 
-/** Echoes UART input from its interrupt handler (PLIC source 10, M context) until it reads 'q'. */
-export const ECHO_IRQ = `
-  .globl _start
-_start:
-  la t0, trap
-  csrw mtvec, t0
+/**
+ * Routes the UART's receive interrupt to the hart's M context: PLIC source 10 at priority 1,
+ * enabled, threshold 0, and the UART's IER set for received data (clobbers t0, t1).
+ */
+export const UART_RX_IRQ_SETUP = `
   li t0, 0x0c000000 + 4 * 10   # PLIC priority of the UART
   li t1, 1
   sw t1, 0(t0)
@@ -22,7 +21,15 @@ _start:
   li t0, ${UART}
   li t1, 1                     # IER: received data available
   sb t1, 1(t0)
-  li t1, 1 << 11               # mie.MEIE
+`;
+
+/** Echoes UART input from its interrupt handler (PLIC source 10, M context) until it reads 'q'. */
+export const ECHO_IRQ = `
+  .globl _start
+_start:
+  la t0, trap
+  csrw mtvec, t0
+${UART_RX_IRQ_SETUP}  li t1, 1 << 11               # mie.MEIE
   csrw mie, t1
   csrsi mstatus, 8             # mstatus.MIE
 idle:

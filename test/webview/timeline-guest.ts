@@ -5,7 +5,7 @@
 
 import { join } from 'node:path';
 import { buildAsmGuest, runCli } from '../support/cli.js';
-import { FINISHER, UART } from '../support/guests.js';
+import { FINISHER, UART, UART_RX_IRQ_SETUP } from '../support/guests.js';
 
 const CLINT_MTIMECMP = 0x0200_4000;
 const CLINT_MTIME = 0x0200_bff8;
@@ -22,18 +22,7 @@ export const TIMELINE_GUEST = `
 _start:
   la t0, trap
   csrw mtvec, t0
-  li t0, 0x0c000000 + 4 * 10   # PLIC priority of the UART
-  li t1, 1
-  sw t1, 0(t0)
-  li t0, 0x0c002000            # enable source 10 for context 0 (M)
-  li t1, 1 << 10
-  sw t1, 0(t0)
-  li t0, 0x0c200000            # threshold 0
-  sw zero, 0(t0)
-  li t0, ${UART}
-  li t1, 1                     # IER: received data available
-  sb t1, 1(t0)
-  li t0, ${CLINT_MTIME}
+${UART_RX_IRQ_SETUP}  li t0, ${CLINT_MTIME}
   lw t1, 0(t0)
   li t2, ${PERIOD}
   add t1, t1, t2

@@ -32,27 +32,16 @@ export class DiskOverlay {
 
   /** Fills `into` with the disk's bytes from `offset`: overlay blocks where written, else the base. */
   read(offset: number, into: Uint8Array): void {
-    let at = 0;
-    while (at < into.length) {
-      const pos = offset + at;
-      const block = Math.floor(pos / DISK_BLOCK_SIZE);
-      const within = pos - block * DISK_BLOCK_SIZE;
-      const n = Math.min(DISK_BLOCK_SIZE - within, into.length - at);
-      const written = this.blocks.get(block);
+    forEachBlockPart(offset, into.length, (index, within, at, n) => {
+      const written = this.blocks.get(index);
       if (written !== undefined) into.set(written.subarray(within, within + n), at);
-      else this.image.read(pos, into.subarray(at, at + n));
-      at += n;
-    }
+      else this.image.read(offset + at, into.subarray(at, at + n));
+    });
   }
 
   /** Writes `data` at `offset` into the overlay. */
   write(offset: number, data: Uint8Array): void {
-    let at = 0;
-    while (at < data.length) {
-      const pos = offset + at;
-      const index = Math.floor(pos / DISK_BLOCK_SIZE);
-      const within = pos - index * DISK_BLOCK_SIZE;
-      const n = Math.min(DISK_BLOCK_SIZE - within, data.length - at);
+    forEachBlockPart(offset, data.length, (index, within, at, n) => {
       let block = this.blocks.get(index);
       if (block === undefined) {
         block = new Uint8Array(DISK_BLOCK_SIZE);
@@ -61,8 +50,7 @@ export class DiskOverlay {
         this.h[H_BLOCKS]++;
       }
       block.set(data.subarray(at, at + n), within);
-      at += n;
-    }
+    });
     // Position and content both enter the hash: the same bytes written elsewhere differ.
     const stamp = new Uint32Array([offset >>> 0, Math.floor(offset / 2 ** 32), data.length, this.h[H_WRITES], hashBytes(data)]);
     this.h[H_WRITES] = hashBytes(new Uint8Array(stamp.buffer));
@@ -80,5 +68,20 @@ export class DiskOverlay {
       if (data.length !== DISK_BLOCK_SIZE) throw new RangeError(`overlay block ${index} has ${data.length} bytes`);
       this.blocks.set(index, data.slice());
     }
+  }
+}
+
+/**
+ * Splits the byte range [offset, offset + length) at block boundaries: for each part, its block,
+ * where in the block it starts, where in the range it starts, and its length.
+ */
+function forEachBlockPart(offset: number, length: number, part: (index: number, within: number, at: number, n: number) => void): void {
+  for (let at = 0; at < length; ) {
+    const pos = offset + at;
+    const index = Math.floor(pos / DISK_BLOCK_SIZE);
+    const within = pos - index * DISK_BLOCK_SIZE;
+    const n = Math.min(DISK_BLOCK_SIZE - within, length - at);
+    part(index, within, at, n);
+    at += n;
   }
 }

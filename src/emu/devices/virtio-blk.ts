@@ -12,7 +12,7 @@ import type { AsyncInput, DeliveryResult } from '../async-input.js';
 import type { BlockHost } from '../host/ports.js';
 import type { StateArena } from '../state.js';
 import type { DiskOverlay } from './disk-overlay.js';
-import { VIRTIO_CONFIG_S_DRIVER_OK, VIRTIO_ID_BLOCK, type VirtioDevice, type VirtioTransport } from './virtio-device.js';
+import { VIRTIO_CONFIG_S_DRIVER_OK, VIRTIO_ID_BLOCK, featureBit, type VirtioDevice, type VirtioTransport } from './virtio-device.js';
 import { VIRTQUEUE_MAX_SIZE, VirtqueueError, type VirtqChain } from './virtqueue.js';
 
 // Feature bits (§5.2.3).
@@ -41,7 +41,6 @@ const REQUEST_QUEUE = 0;
 /** Config space through num_queues: QEMU's size without discard and write-zeroes. */
 const CONFIG_SIZE = 36;
 
-const bit = (n: number): number => (1 << n) >>> 0;
 
 // The device's state words: the next request id, then (id, head) per request in flight.
 const B_NEXT_ID = 0;
@@ -51,7 +50,7 @@ const SLOT_WORDS = 2;
 export class VirtioBlk implements VirtioDevice {
   readonly deviceId = VIRTIO_ID_BLOCK;
   readonly deviceFeatures: readonly [number, number] = [
-    (bit(VIRTIO_BLK_F_SEG_MAX) | bit(VIRTIO_BLK_F_BLK_SIZE) | bit(VIRTIO_BLK_F_FLUSH) | bit(VIRTIO_BLK_F_TOPOLOGY)) >>> 0,
+    (featureBit(VIRTIO_BLK_F_SEG_MAX) | featureBit(VIRTIO_BLK_F_BLK_SIZE) | featureBit(VIRTIO_BLK_F_FLUSH) | featureBit(VIRTIO_BLK_F_TOPOLOGY)) >>> 0,
     0,
   ];
   readonly queueSizes: readonly number[] = [QUEUE_SIZE];

@@ -31,6 +31,18 @@ export const VIRTIO_ID_BLOCK = 2;
 export const VIRTIO_ID_RNG = 4;
 export const VIRTIO_ID_INPUT = 18;
 
+/** Feature bit `n` (0–31) of a 32-bit feature word. */
+export function featureBit(n: number): number {
+  return (1 << n) >>> 0;
+}
+
+/** The `size`-byte little-endian value at `offset` of a device's configuration bytes. */
+export function readConfigBytes(config: Uint8Array, offset: number, size: AccessSize): number {
+  let v = 0;
+  for (let i = size - 1; i >= 0; i--) v = v * 256 + config[offset + i];
+  return v;
+}
+
 /** The transport's services, as a device type uses them. */
 export interface VirtioTransport {
   /** The device status register (VIRTIO_CONFIG_S_* bits). */

@@ -10,7 +10,7 @@
 import type { AsyncInput, DeliveryResult } from '../async-input.js';
 import type { AccessSize } from '../bus.js';
 import type { StateArena } from '../state.js';
-import { VIRTIO_CONFIG_S_DRIVER_OK, VIRTIO_ID_INPUT, type VirtioDevice, type VirtioTransport } from './virtio-device.js';
+import { VIRTIO_CONFIG_S_DRIVER_OK, VIRTIO_ID_INPUT, readConfigBytes, type VirtioDevice, type VirtioTransport } from './virtio-device.js';
 
 // Configuration selectors (§5.8.2).
 export const VIRTIO_INPUT_CFG_UNSET = 0x00;
@@ -103,10 +103,7 @@ export class VirtioInput implements VirtioDevice {
   }
 
   readConfig(offset: number, size: AccessSize): number {
-    const bytes = this.configBytes();
-    let v = 0;
-    for (let i = size - 1; i >= 0; i--) v = v * 256 + bytes[offset + i];
-    return v;
+    return readConfigBytes(this.configBytes(), offset, size);
   }
 
   writeConfig(offset: number, size: AccessSize, value: number): void {

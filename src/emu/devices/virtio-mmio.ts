@@ -23,6 +23,7 @@ import {
   VIRTIO_F_NOTIFY_ON_EMPTY,
   VIRTIO_F_RING_RESET,
   VIRTIO_F_VERSION_1,
+  featureBit,
   type VirtioDevice,
   type VirtioTransport,
 } from './virtio-device.js';
@@ -68,14 +69,13 @@ import { VIRTQUEUE_MAX_SIZE, VIRTQUEUE_WORDS, Virtqueue, VirtqueueError } from '
 /** QEMU's VIRTIO_QUEUE_MAX: QueueSel and QueueNotify take values below it. */
 const VIRTIO_QUEUE_MAX = 1024;
 
-const bit = (n: number): number => (1 << n) >>> 0;
 /** What every QEMU 7.2 virtio-mmio device offers beside its own bits (its common properties). */
 const TRANSPORT_FEATURES: readonly [number, number] = [
-  (bit(VIRTIO_F_NOTIFY_ON_EMPTY) | bit(VIRTIO_F_ANY_LAYOUT) | bit(VIRTIO_F_INDIRECT_DESC) | bit(VIRTIO_F_EVENT_IDX)) >>> 0,
-  bit(VIRTIO_F_RING_RESET - 32),
+  (featureBit(VIRTIO_F_NOTIFY_ON_EMPTY) | featureBit(VIRTIO_F_ANY_LAYOUT) | featureBit(VIRTIO_F_INDIRECT_DESC) | featureBit(VIRTIO_F_EVENT_IDX)) >>> 0,
+  featureBit(VIRTIO_F_RING_RESET - 32),
 ];
 /** Legacy-only bits that modern DeviceFeatures hide (QEMU's VIRTIO_LEGACY_FEATURES). */
-const LEGACY_FEATURES_LO = (bit(VIRTIO_F_NOTIFY_ON_EMPTY) | bit(VIRTIO_F_ANY_LAYOUT) | bit(VIRTIO_F_BAD_FEATURE)) >>> 0;
+const LEGACY_FEATURES_LO = (featureBit(VIRTIO_F_NOTIFY_ON_EMPTY) | featureBit(VIRTIO_F_ANY_LAYOUT) | featureBit(VIRTIO_F_BAD_FEATURE)) >>> 0;
 
 // Indices into the transport's register region.
 const T_DEVICE_FEATURES_SEL = 0;
@@ -138,7 +138,7 @@ export class VirtioMmio implements MmioDevice, VirtioTransport {
     });
     this.hostFeatures = [
       (device.deviceFeatures[0] | TRANSPORT_FEATURES[0]) >>> 0,
-      (device.deviceFeatures[1] | TRANSPORT_FEATURES[1] | (legacy ? 0 : bit(VIRTIO_F_VERSION_1 - 32))) >>> 0,
+      (device.deviceFeatures[1] | TRANSPORT_FEATURES[1] | (legacy ? 0 : featureBit(VIRTIO_F_VERSION_1 - 32))) >>> 0,
     ];
     device.attach(this);
     this.systemReset();

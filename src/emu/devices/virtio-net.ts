@@ -9,7 +9,15 @@
 import type { AsyncInput, DeliveryResult } from '../async-input.js';
 import type { AccessSize } from '../bus.js';
 import type { NetHost } from '../host/ports.js';
-import { VIRTIO_CONFIG_S_DRIVER_OK, VIRTIO_F_VERSION_1, VIRTIO_ID_NET, type VirtioDevice, type VirtioTransport } from './virtio-device.js';
+import {
+  VIRTIO_CONFIG_S_DRIVER_OK,
+  VIRTIO_F_VERSION_1,
+  VIRTIO_ID_NET,
+  featureBit,
+  readConfigBytes,
+  type VirtioDevice,
+  type VirtioTransport,
+} from './virtio-device.js';
 
 // Feature bits (§5.1.3).
 export const VIRTIO_NET_F_MAC = 5;
@@ -27,11 +35,10 @@ const TX_QUEUE = 1;
 /** mac then status. */
 const CONFIG_SIZE = 8;
 
-const bit = (n: number): number => (1 << n) >>> 0;
 
 export class VirtioNet implements VirtioDevice {
   readonly deviceId = VIRTIO_ID_NET;
-  readonly deviceFeatures: readonly [number, number] = [(bit(VIRTIO_NET_F_MAC) | bit(VIRTIO_NET_F_STATUS)) >>> 0, 0];
+  readonly deviceFeatures: readonly [number, number] = [(featureBit(VIRTIO_NET_F_MAC) | featureBit(VIRTIO_NET_F_STATUS)) >>> 0, 0];
   readonly queueSizes: readonly number[] = [QUEUE_SIZE, QUEUE_SIZE];
   readonly configSize = CONFIG_SIZE;
   private transport: VirtioTransport | undefined;
@@ -52,9 +59,7 @@ export class VirtioNet implements VirtioDevice {
   }
 
   readConfig(offset: number, size: AccessSize): number {
-    let v = 0;
-    for (let i = size - 1; i >= 0; i--) v = v * 256 + this.config[offset + i];
-    return v;
+    return readConfigBytes(this.config, offset, size);
   }
 
   writeConfig(): void {
