@@ -6,25 +6,18 @@
 // while it runs, the machine must do what the log says, or replay stops at the first difference
 // (status 122).
 
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { setImmediate as yieldToHost } from 'node:timers/promises';
-import { checkVirtioSlots } from '../emu/devices/virtio-devices.js';
-import { VirtMachine, type MachineConfig } from '../emu/machine.js';
-import { loadSnapshot } from '../emu/snapshot.js';
+import type { VirtMachine } from '../emu/machine.js';
+import { NewOutputFilter } from '../engine/new-output-filter.js';
 import { DivergenceError } from '../replay/divergence-error.js';
-import type { LogHeader } from '../replay/log-header.js';
-import { Replayer, type ReplayStop } from '../replay/replayer.js';
+import type { ReplayStop } from '../replay/replayer.js';
 import { ShutdownReason } from '../shared/log-events.js';
 import { CliError } from './cli-error.js';
 import { EXIT_BUDGET, EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_LOG_DAMAGED, EXIT_STUCK } from './exit-codes.js';
-import { loadGuestFile, loadInto, type GuestFile } from './guest-file.js';
-import { openLogFile } from './log-file.js';
 import { printStats, traceStep } from './live-loop.js';
-import { openReplayDisks } from './host-devices.js';
+import { openReplaySession } from './replay-session.js';
 import { flagOption, integerOption, listOption, parseCommand, stringOption, type CommandSpec } from './options.js';
 import { openSerial, parseSerialSpec } from './serial-spec.js';
-import { snapshotPath } from './snapshot-file.js';
 
 const SLICE = 4_000_000;
 
@@ -49,6 +42,7 @@ export const REPLAY_COMMAND: CommandSpec = {
     integerOption('ram', 'MiB', 'guest RAM size (must match the log; default: the log\'s)', 1, 2048),
     integerOption('icount-shift', 'N', 'virtual time shift (must match the log; default: the log\'s)', 0, 10),
     integerOption('max-insns', 'N', 'stop after N instructions (exit status 124)', 1, Number.MAX_SAFE_INTEGER),
+    integerOption('seek', 'ICOUNT', 'start at icount ICOUNT: the run before it is replayed without showing its output', 0, Number.MAX_SAFE_INTEGER),
     flagOption('trace', 'print every instruction executed to stderr (icount, privilege, pc, disassembly)'),
     flagOption('stats', 'print instruction count, wall time, speed and peak memory to stderr at the end'),
     stringOption('serial', 'SPEC', "where the guest's output goes: stdio, none or tcp:PORT (see above)", 'stdio'),
@@ -62,24 +56,17 @@ export async function replayCommand(argv: string[]): Promise<number> {
   if (rrfile === undefined) throw new CliError('replay needs --rrfile FILE: the log to replay');
   const serial = options.get('serial') as string;
   const out = parseSerialSpec(serial, 'output-only');
-  const guest = loadGuestFile(positional[0]);
-  const reader = openLogFile(rrfile);
-  const header = reader.header;
-  const config = machineConfig(header, options.get('ram') as number | undefined, options.get('icount-shift') as number | undefined);
-  checkGuest(header, guest);
-  if (reader.damage !== undefined) {
-    const upTo = reader.damage.lastGoodIcount;
-    process.stderr.write(`rvreplay: warning: ${rrfile} is damaged (${reader.damage.message}); ` +
-      (upTo === undefined ? 'nothing in it can be replayed\n' : `replaying up to icount ${upTo}\n`));
-  }
-
-  const disks = openReplayDisks(header, options.get('drive') as string[] | undefined);
-  const replayer = new Replayer(reader.events(), header.stateLayout.map((r) => r.name));
-  const machine = new VirtMachine(config, { ...replayer.ports(out), disks });
-  loadInto(machine, guest);
-  checkLayout(header, machine);
-  if (header.snapshot !== undefined) restoreSnapshot(machine, rrfile, header.snapshot);
-  replayer.attach(machine);
+  const seekTo = options.get('seek') as number | undefined;
+  // Output before the --seek position is replayed but not shown.
+  const shown = new NewOutputFilter(out);
+  const { reader, machine, replayer, disks } = openReplaySession(positional[0], rrfile, {
+    ramMiB: options.get('ram') as number | undefined,
+    icountShift: options.get('icount-shift') as number | undefined,
+    drives: options.get('drive') as string[] | undefined,
+    console: shown,
+  });
+  shown.icount = () => machine.icount;
+  shown.frontier = seekTo ?? 0;
 
   const budget = (options.get('max-insns') as number | undefined) ?? Infinity;
   const trace = options.get('trace') === true;
@@ -129,59 +116,8 @@ function outcome(stop: ReplayStop, machine: VirtMachine, damage: string | undefi
     case 'log-ended':
       return [EXIT_LOG_DAMAGED, `the log is damaged (${damage ?? 'it has no end'}); replay stopped at icount ${machine.icount}`];
     case 'limit':
+    case 'debug': // no breakpoints here
       return [0];
   }
 }
 
-function machineConfig(header: LogHeader, ram: number | undefined, shift: number | undefined): MachineConfig {
-  const m = header.machine;
-  if (ram !== undefined && ram !== m.ramMiB) {
-    throw new CliError(`--ram ${ram} contradicts the log, which was recorded with ${m.ramMiB} MiB`);
-  }
-  if (shift !== undefined && shift !== m.icountShift) {
-    throw new CliError(`--icount-shift ${shift} contradicts the log, which was recorded with shift ${m.icountShift}`);
-  }
-  // The virtio devices are the log's (a log from before virtio has none).
-  const devices = m.devices ?? [];
-  try {
-    checkVirtioSlots(devices);
-  } catch (e) {
-    throw new CliError(`the log's machine has devices this rvreplay cannot build: ${(e as Error).message}`);
-  }
-  return { ramMiB: m.ramMiB, icountShift: m.icountShift, devices, virtioLegacy: m.virtioLegacy ?? true };
-}
-
-function checkGuest(header: LogHeader, guest: GuestFile): void {
-  if (header.guest.sha256 !== guest.sha256) {
-    throw new CliError(
-      `${guest.path} is not the guest this log was recorded with (${header.guest.path}, ` +
-      `sha256 ${header.guest.sha256.slice(0, 12)}…; this file has ${guest.sha256.slice(0, 12)}…)`);
-  }
-}
-
-function checkLayout(header: LogHeader, machine: VirtMachine): void {
-  const ours = machine.arena.regions;
-  const theirs = header.stateLayout;
-  const same = ours.length === theirs.length && ours.every((r, i) => r.name === theirs[i].name && r.bytes === theirs[i].bytes);
-  if (!same) {
-    throw new CliError(`the log was written by ${header.writer}, whose machine state has another layout; replay it with that version`);
-  }
-}
-
-function restoreSnapshot(machine: VirtMachine, rrfile: string, snap: NonNullable<LogHeader['snapshot']>): void {
-  const path = snapshotPath(rrfile, snap.name);
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch {
-    throw new CliError(`the log starts from snapshot '${snap.name}', but ${path} cannot be read`);
-  }
-  if (createHash('sha256').update(bytes).digest('hex') !== snap.sha256) {
-    throw new CliError(`${path} is not the snapshot '${snap.name}' this log starts from (its digest differs)`);
-  }
-  try {
-    loadSnapshot(machine, bytes);
-  } catch (e) {
-    throw new CliError(`${path}: ${(e as Error).message}`);
-  }
-}

@@ -65,7 +65,8 @@ export type StopReason =
   | 'limit' // icount reached the requested limit
   | 'exit' // the guest finished (see machine.exit)
   | 'idle' // the hart waits in WFI and no timer will wake it: only host input can
-  | 'yield'; // a device handed work to the host (a block request): let the host run, then go on
+  | 'yield' // a device handed work to the host (a block request): let the host run, then go on
+  | 'debug'; // a breakpoint or watchpoint was hit (cpu.debug.hit says which)
 
 export const ISA_STRING = 'rv32imac_zicsr_zifencei';
 const MACHINE_STATE = 'machine.time';
@@ -261,12 +262,13 @@ export class VirtMachine implements VirtualClock {
   }
 
   /**
-   * Runs until icount reaches `limit`, the guest exits, or the hart idles with nothing but host
-   * input to wake it. While the hart waits in WFI with a timer armed, virtual time jumps to the
+   * Runs until icount reaches `limit`, the guest exits, the hart idles with nothing but host
+   * input to wake it, or a breakpoint or watchpoint stops it. While the hart waits in WFI with a timer armed, virtual time jumps to the
    * timer's deadline (QEMU's -icount with sleep=off does the same).
    */
   run(limit: number): StopReason {
     const cpu = this.cpu;
+    cpu.debug.hit = undefined;
     for (;;) {
       if (this.exit !== undefined) return 'exit';
       this.timers.fireDue(this.nowNs());
@@ -280,6 +282,7 @@ export class VirtMachine implements VirtualClock {
       }
       if (cpu.icount >= limit) return 'limit';
       cpu.run(Math.min(limit, this.icountAt(this.timers.nextDeadlineNs())));
+      if (cpu.debug.hit !== undefined) return 'debug';
       if (this.yieldRequested) {
         this.yieldRequested = false;
         return 'yield';

@@ -12,6 +12,13 @@ import { EventKind, type LogEvent } from '../shared/log-events.js';
 /** UART0 is serial device 0 in events. */
 export const SERIAL_UART0 = 0;
 
+/** Where the observer is between two events: restored with a keyframe. */
+export interface ObserverState {
+  serialCount: number;
+  serialIcount: number;
+  lastDigest: number;
+}
+
 export class MachineObserver {
   private machine: VirtMachine | undefined;
   private serialCount = 0;
@@ -46,6 +53,16 @@ export class MachineObserver {
 
   get icount(): number {
     return this.machine?.icount ?? 0;
+  }
+
+  saveState(): ObserverState {
+    return { serialCount: this.serialCount, serialIcount: this.serialIcount, lastDigest: this.lastDigest };
+  }
+
+  restoreState(state: ObserverState): void {
+    this.serialCount = state.serialCount;
+    this.serialIcount = state.serialIcount;
+    this.lastDigest = state.lastDigest;
   }
 
   /** The icount of the next state digest. */

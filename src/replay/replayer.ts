@@ -11,14 +11,22 @@ import { describeRegion } from '../emu/state-digest.js';
 import { EventKind, type LogEvent } from '../shared/log-events.js';
 import { DivergenceError } from './divergence-error.js';
 import { describeEvent } from './describe-event.js';
-import { MachineObserver } from './machine-observer.js';
+import { MachineObserver, type ObserverState } from './machine-observer.js';
 
 export type ReplayStop =
   | { kind: 'limit' } // icount reached the caller's limit
+  | { kind: 'debug' } // a breakpoint or watchpoint stopped the hart (machine.cpu.debug.hit); the inputs due here are in
   | { kind: 'exit' } // the guest finished where the recording did
   | { kind: 'end' } // the log's End: the recording stopped here (the guest had not finished)
   | { kind: 'shutdown'; reason: number } // the host stopped the recording here
   | { kind: 'log-ended' }; // the events ran out without an End (a damaged log)
+
+/** Where a replay is in its log, kept with each keyframe so a restore resumes the replay there. */
+export interface ReplayPosition {
+  /** Index of the next event to deliver or check. */
+  next: number;
+  observer: ObserverState;
+}
 
 /** Events the machine produces itself during an instruction: due one step after their icount. */
 const PRODUCED: ReadonlySet<number> = new Set([EventKind.Interrupt, EventKind.Exception, EventKind.ClockRead, EventKind.Entropy]);
@@ -54,6 +62,20 @@ export class Replayer {
     this.observer.attach(machine);
   }
 
+  savePosition(): ReplayPosition {
+    return { next: this.i, observer: this.observer.saveState() };
+  }
+
+  restorePosition(p: ReplayPosition): void {
+    this.i = p.next;
+    this.observer.restoreState(p.observer);
+  }
+
+  /** True once the log's last event (its End) has been replayed. */
+  get finished(): boolean {
+    return this.i >= this.events.length;
+  }
+
   /** The icount of the last event in the log (the end of recorded history). */
   get endIcount(): number {
     return this.events.length > 0 ? this.events[this.events.length - 1].icount : 0;
@@ -61,6 +83,10 @@ export class Replayer {
 
   run(limit: number): ReplayStop {
     const m = this.machine!;
+    // After a breakpoint or watchpoint, the inputs due at the same icount still go in, so the
+    // state where the hart stopped is the state a seek to that icount shows.
+    let debugStop = false;
+    const reached = (): ReplayStop => (debugStop ? { kind: 'debug' } : { kind: 'limit' });
     for (;;) {
       // A run of serial output is closed by whatever comes after it: aim at that.
       let j = this.i;
@@ -70,9 +96,14 @@ export class Replayer {
         if (j > this.i && m.icount < limit) {
           // Output at the very end of a damaged log: run up to where the log stops.
           const last = this.events[j - 1];
-          while (m.icount < Math.min(limit, last.icount) && m.run(Math.min(limit, last.icount)) === 'yield');
+          const end = Math.min(limit, last.icount);
+          while (m.icount < end) {
+            const reason = m.run(end);
+            if (reason === 'debug') return { kind: 'debug' };
+            if (reason !== 'yield') break;
+          }
         }
-        return m.icount >= limit ? { kind: 'limit' } : { kind: 'log-ended' };
+        return m.icount >= limit ? reached() : { kind: 'log-ended' };
       }
       const produced = PRODUCED.has(next.kind);
       const target = produced ? next.icount + 1 : next.icount;
@@ -84,8 +115,13 @@ export class Replayer {
           this.observer.flushSerial();
           throw new DivergenceError(m.icount, `the guest finished here, but the log goes on with ${describeEvent(this.events[this.i])}`);
         }
-        if (m.icount >= limit) return { kind: 'limit' };
+        if (m.icount >= limit) return reached();
         const reason = m.run(Math.min(limit, target)); // 'yield' needs nothing: the log has the host's part
+        if (reason === 'debug') {
+          debugStop = true;
+          limit = m.icount;
+          continue;
+        }
         if (reason === 'idle' && m.icount < target) {
           throw new DivergenceError(m.icount, `the guest waits for an interrupt, but the log's next event is ${describeEvent(next)}`);
         }

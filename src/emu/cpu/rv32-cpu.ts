@@ -8,6 +8,7 @@
 
 import { BUS_ERROR, type AccessSize, type Bus } from '../bus.js';
 import type { HartInterruptInput } from '../interrupts.js';
+import { HartDebug } from './hart-debug.js';
 import type { Ram } from '../memory/ram.js';
 import type { StateArena } from '../state.js';
 import * as C from './csr.js';
@@ -57,6 +58,8 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
 
   /** PMP entries compiled from the pmpcfg/pmpaddr CSRs (derived). */
   readonly pmp = new Pmp();
+  /** Breakpoints and watchpoints (a debugger's, not machine state). */
+  readonly debug = new HartDebug();
 
   // Derived state, rebuilt from the arena by translationChanged().
   private limit = 0;
@@ -99,6 +102,8 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
     this.ramBias = ram.base | 0;
     this.ramSize = ram.size;
     this.s[S_PRIV] = C.PRV_M;
+    // Watching sends every data access down the general path, where the watch check sits.
+    this.debug.onWatchingChanged = () => this.translationChanged();
   }
 
   get pc(): number {
@@ -194,7 +199,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
     const dataPriv = (ms & C.MSTATUS_MPRV) && priv === C.PRV_M ? (ms & C.MSTATUS_MPP) >>> C.MSTATUS_MPP_SHIFT : priv;
     this.vmFetch = paging && priv < C.PRV_M;
     this.vmData = paging && dataPriv < C.PRV_M;
-    this.slowData = this.vmData || this.pmp.applies(dataPriv);
+    this.slowData = this.vmData || this.pmp.applies(dataPriv) || this.debug.watching;
     const sum = (ms & C.MSTATUS_SUM) !== 0;
     const mxr = (ms & C.MSTATUS_MXR) !== 0;
     // Field by field: this runs on every trap and CSR write, so it allocates nothing.
@@ -240,7 +245,10 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
     return false;
   }
 
-  /** Executes until icount reaches `limit`, the hart waits in WFI, or a stop is requested. */
+  /**
+   * Executes until icount reaches `limit`, the hart waits in WFI, a stop is requested, or a
+   * breakpoint or watchpoint is hit (debug.hit says which).
+   */
   run(limit: number): void {
     // icount, the limit and the fetch page live in locals while the loop runs. The arena's icount
     // is written back before every instruction that can reach a device, a CSR or a trap (loads,
@@ -255,12 +263,20 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
     let icount = c[C_ICOUNT];
     let fetchVpn = -1;
     let fetchOff = 0;
+    const debug = this.debug;
+    const breaking = debug.hasBreakpoints;
+    let breakPage = false; // the fetch page holds a breakpoint
     for (;;) {
       try {
         while (icount < limit) {
           if ((pc >>> 12) !== fetchVpn) {
             fetchOff = this.fetchPage(pc >>> 0);
             fetchVpn = this.fetchCacheable ? pc >>> 12 : -1;
+            breakPage = breaking && debug.pageHasBreakpoint(pc >>> 12);
+          }
+          if (breakPage && debug.hasBreakpoint(pc) && icount !== debug.resumeIcount) {
+            debug.hit = { kind: 'breakpoint', pc: pc >>> 0, icount };
+            break;
           }
           // One unaligned 32-bit read (RAM has 4 bytes of padding past its end for this).
           let inst = fetchView.getInt32(fetchOff + (pc & 0xfff), true);
@@ -419,6 +435,8 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
           this.s[S_PC] = pc;
           throw e;
         }
+        // An access noted before the instruction faulted did not happen.
+        if (debug.hit?.kind === 'watch' && debug.hit.icount === icount) debug.hit = undefined;
         x[0] = 0;
         pc = this.enterTrap(TRAP.cause, TRAP.tval, pc >>> 0, false) | 0;
         c[C_ICOUNT] = ++icount;
@@ -575,6 +593,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
       return;
     }
     const pa = this.physical(va, ACCESS_STORE, 4);
+    if (this.debug.watching) this.noteWatchedAccess(va, 4, false); // an AMO reads too
     const old = this.readWordAt(pa, va, ACCESS_STORE);
     let value: number;
     switch (f5) {
@@ -619,6 +638,17 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
    * the page or access fault. The TLB holds only pages PMP allows whole, so a hit needs no check.
    */
   private physical(va: number, access: AccessType, size: number): number {
+    const pa = this.translate(va, access, size);
+    if (access !== ACCESS_FETCH && this.debug.watching) this.noteWatchedAccess(va, size, access === ACCESS_STORE);
+    return pa;
+  }
+
+  /** A watched access stops the loop after this instruction. */
+  private noteWatchedAccess(va: number, size: number, write: boolean): void {
+    if (this.debug.noteAccess(va, size, write, this.c[C_ICOUNT])) this.limit = 0;
+  }
+
+  private translate(va: number, access: AccessType, size: number): number {
     const fetch = access === ACCESS_FETCH;
     const priv = fetch ? this.fetchCtx.priv : this.dataCtx.priv;
     let pa = va;

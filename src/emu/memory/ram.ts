@@ -2,15 +2,18 @@
 // every platform Node runs on is), and a per-page watch byte. The hart's store fast path tests
 // that byte and calls onStore() when it is nonzero: HTIF's tohost page uses it, and so does
 // dirty-page tracking (a page's dirty-watch bit is cleared at its first store, so later stores
-// to it stay on the fast path).
+// to it stay on the fast path). Two trackers run apart: the pages written since the last state
+// digest, and those written since the last keyframe.
 
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 1 << PAGE_SHIFT;
 
 /** Watch bits: stores to the page go to the store listener (HTIF). */
 export const WATCH_LISTENER = 1;
-/** Watch bits: dirty tracking waits for the page's first store. */
+/** Watch bits: dirty tracking for state digests waits for the page's first store. */
 export const WATCH_DIRTY = 2;
+/** Watch bits: dirty tracking for keyframes waits for the page's first store. */
+export const WATCH_KEYFRAME = 4;
 
 export type RamStoreHook = (pa: number, size: number) => void;
 
@@ -26,6 +29,8 @@ export class Ram {
   storeListener: RamStoreHook = () => {};
   /** Pages written since startDirtyTracking(), in the order of their first write. */
   private dirty: number[] = [];
+  /** Pages written since startKeyframeTracking(), likewise. */
+  private keyframeDirty: number[] = [];
   private tracking = false;
 
   constructor(
@@ -47,29 +52,49 @@ export class Ram {
   onStore(pa: number, size: number): void {
     const page = (pa - this.base) >>> PAGE_SHIFT;
     const w = this.watch[page];
-    if (w & WATCH_DIRTY) {
-      this.watch[page] = w & ~WATCH_DIRTY;
-      this.dirty.push(page);
-    }
+    if (w & WATCH_DIRTY) this.dirty.push(page);
+    if (w & WATCH_KEYFRAME) this.keyframeDirty.push(page);
+    this.watch[page] = w & ~(WATCH_DIRTY | WATCH_KEYFRAME);
     if (w & WATCH_LISTENER) this.storeListener(pa, size);
   }
 
   /** Notes a write that did not come through the hart's stores (A/D updates, devices). */
   noteWrite(pa: number): void {
-    if (this.tracking && this.watch[(pa - this.base) >>> PAGE_SHIFT] & WATCH_DIRTY) this.onStore(pa, 1);
+    if (this.tracking && this.watch[(pa - this.base) >>> PAGE_SHIFT] & (WATCH_DIRTY | WATCH_KEYFRAME)) this.onStore(pa, 1);
   }
 
   /** Forgets the pages written so far and watches every page for its next first write. */
   startDirtyTracking(): void {
-    this.tracking = true;
-    this.dirty = [];
-    const w = this.watch;
-    for (let i = 0; i < w.length; i++) w[i] |= WATCH_DIRTY;
+    this.dirty = this.restartTracking(WATCH_DIRTY, []);
+  }
+
+  /** Resumes digest tracking as if exactly `pages` had been written since it started (a keyframe restore). */
+  restoreDirtyTracking(pages: readonly number[]): void {
+    this.dirty = this.restartTracking(WATCH_DIRTY, pages);
   }
 
   /** The pages written since startDirtyTracking(), in ascending order. */
   dirtyPages(): number[] {
     return [...this.dirty].sort((a, b) => a - b);
+  }
+
+  /** Like startDirtyTracking(), for the keyframe tracker. */
+  startKeyframeTracking(): void {
+    this.keyframeDirty = this.restartTracking(WATCH_KEYFRAME, []);
+  }
+
+  /** The pages written since startKeyframeTracking(), in the order of their first write. */
+  keyframeDirtyPages(): readonly number[] {
+    return this.keyframeDirty;
+  }
+
+  /** Sets `bit` on every page but `written`, which becomes the tracker's list. */
+  private restartTracking(bit: number, written: readonly number[]): number[] {
+    this.tracking = true;
+    const w = this.watch;
+    for (let i = 0; i < w.length; i++) w[i] |= bit;
+    for (const p of written) w[p] &= ~bit;
+    return [...written];
   }
 
   /** True when [pa, pa + len) lies inside RAM. */
