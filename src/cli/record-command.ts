@@ -23,6 +23,10 @@ import { integerOption, parseCommand, stringOption, type CommandSpec } from './o
 import { MACHINE_OPTIONS, SESSION_OPTIONS, machineConfigFrom } from './run-command.js';
 import { openSerial, parseSerialSpec, SERIAL_HELP } from './serial-spec.js';
 import { snapshotPath } from './snapshot-file.js';
+import { GDB_OPTIONS, keyframeOptions, serveToGdb } from './gdb-serve.js';
+import { recordingHistory } from './recording-history.js';
+import { RecordEngine } from '../engine/record-engine.js';
+import { EXIT_INTERRUPTED } from './exit-codes.js';
 import { SNAPSHOT_OPTIONS, checkSaveAfterStart, parseSaveSnapshot, saveSnapshotNow, startFromSnapshot } from './snapshot-options.js';
 
 /** Instructions between state digests: frequent enough to localise a divergence, rare enough to stay cheap. */
@@ -51,6 +55,7 @@ export const RECORD_COMMAND: CommandSpec = {
     ...MACHINE_OPTIONS,
     ...SESSION_OPTIONS,
     ...SNAPSHOT_OPTIONS,
+    ...GDB_OPTIONS,
   ],
 };
 
@@ -88,10 +93,15 @@ export async function recordCommand(argv: string[]): Promise<number> {
     wake();
   };
   try {
-    // The machine is built with the recorder's ports; the log's header needs the machine.
+    // The machine is built with the recorder's ports; the log's header needs the machine. Under
+    // gdb, the ports switch between the recorder's and those of a replayer of the recording's
+    // own events, which replays history when gdb goes back into it.
     const recorder = new Recorder(digestInterval);
     devices = new LiveDevices(config.devices!, options);
-    const machine = new VirtMachine(config, { ...recorder.ports(console, new HostWallClock(), new HostEntropy()), ...devices.ports });
+    const livePorts = { ...recorder.ports(console, new HostWallClock(), new HostEntropy()), ...devices.ports };
+    const gdbPort = options.get('gdb') as number | undefined;
+    const history = gdbPort === undefined ? undefined : recordingHistory(livePorts, console);
+    const machine = new VirtMachine(config, history === undefined ? livePorts : { ...history.host.ports, disks: livePorts.disks });
     loadInto(machine, guest);
     // From here the host's completions are queued (a snapshot restored below hands the requests
     // it has in flight to the host again); the queue is offered to the machine only once attached.
@@ -125,24 +135,54 @@ export async function recordCommand(argv: string[]): Promise<number> {
       digestInterval,
       snapshot,
     };
-    recorder.attach(machine, new LogWriter(sink, header));
+    const writer = new LogWriter(sink, header);
+    recorder.attach(machine, history === undefined ? writer : history.keep(writer));
+    history?.attach(machine);
     if (snapshot !== undefined) recorder.snapshotTaken(snapshot.name);
     await devices.open();
     const queue = devices.queue;
 
+    let lastFlush = Date.now();
+    const flushNowAndThen = (): void => {
+      if (Date.now() - lastFlush >= FLUSH_EVERY_MS) {
+        recorder.flush();
+        lastFlush = Date.now();
+      }
+    };
+    if (gdbPort !== undefined && history !== undefined) {
+      const engine = new RecordEngine(machine, recorder, history.events, history.replayer, history.host, {
+        checkpoint: () => recorder.checkpoint((accept) => console.deliver(accept), queue),
+        get inputMayCome() {
+          return console.inputOpen || devices!.inputOpen;
+        },
+        get busy() {
+          return devices!.busy;
+        },
+        waitForInput: () => Promise.race([
+          ...(console.inputOpen ? [console.waitForInput()] : []),
+          ...(devices!.inputOpen ? [devices!.wait()] : []),
+        ]),
+        between: flushNowAndThen,
+      }, history.shown, keyframeOptions(options));
+      const how = await serveToGdb(engine, gdbPort);
+      await engine.returnToEdge();
+      if (how !== 'detach') {
+        console.flush();
+        // A guest that finished ends the log by itself; else the log says who stopped it.
+        const exit = machine.exit;
+        recorder.finish(exit !== undefined ? undefined : how === 'signal' ? ShutdownReason.HostSignal : ShutdownReason.User);
+        if (exit === undefined) return EXIT_INTERRUPTED;
+        return exit.kind === 'pass' ? 0 : exit.kind === 'fail' ? exit.code & 0xff : EXIT_INTERRUPTED;
+      }
+      // Detached: the guest runs on, recorded, as QEMU's does when gdb detaches.
+    }
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-    let lastFlush = Date.now();
     return await runLive({
       machine,
       run: (limit) => recorder.run(limit),
       checkpoint: (c) => recorder.checkpoint((accept) => c.deliver(accept), queue),
-      between: () => {
-        if (Date.now() - lastFlush >= FLUSH_EVERY_MS) {
-          recorder.flush();
-          lastFlush = Date.now();
-        }
-      },
+      between: flushNowAndThen,
       end: (how) => recorder.finish(SHUTDOWN_FOR[how]),
     }, {
       budget: (options.get('max-insns') as number | undefined) ?? Infinity,

@@ -16,6 +16,8 @@ import { CliError } from './cli-error.js';
 import { EXIT_BUDGET, EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_LOG_DAMAGED, EXIT_STUCK } from './exit-codes.js';
 import { printStats, traceStep } from './live-loop.js';
 import { openReplaySession } from './replay-session.js';
+import { GDB_OPTIONS, keyframeOptions, serveToGdb } from './gdb-serve.js';
+import { ReplayEngine } from '../engine/replay-engine.js';
 import { flagOption, integerOption, listOption, parseCommand, stringOption, type CommandSpec } from './options.js';
 import { openSerial, parseSerialSpec } from './serial-spec.js';
 
@@ -46,6 +48,7 @@ export const REPLAY_COMMAND: CommandSpec = {
     flagOption('trace', 'print every instruction executed to stderr (icount, privilege, pc, disassembly)'),
     flagOption('stats', 'print instruction count, wall time, speed and peak memory to stderr at the end'),
     stringOption('serial', 'SPEC', "where the guest's output goes: stdio, none or tcp:PORT (see above)", 'stdio'),
+    ...GDB_OPTIONS,
     listOption('drive', 'FILE', "a disk image to use instead of the one the log names (a copy elsewhere; its digest must match), in the log's drive order"),
   ],
 };
@@ -67,6 +70,18 @@ export async function replayCommand(argv: string[]): Promise<number> {
   });
   shown.icount = () => machine.icount;
   shown.frontier = seekTo ?? 0;
+  const gdbPort = options.get('gdb') as number | undefined;
+  if (gdbPort !== undefined) {
+    try {
+      await openSerial(out, serial);
+      const engine = new ReplayEngine(machine, replayer, shown, keyframeOptions(options));
+      if (seekTo !== undefined) await startAt(engine, seekTo);
+      return (await serveToGdb(engine, gdbPort)) === 'signal' ? EXIT_INTERRUPTED : 0;
+    } finally {
+      for (const d of disks) d.close();
+      await out.close();
+    }
+  }
 
   const budget = (options.get('max-insns') as number | undefined) ?? Infinity;
   const trace = options.get('trace') === true;
@@ -97,6 +112,15 @@ export async function replayCommand(argv: string[]): Promise<number> {
     for (const d of disks) d.close();
     await out.close();
   }
+}
+
+/** --seek with --gdb: the engine goes there before gdb connects. */
+async function startAt(engine: ReplayEngine, icount: number): Promise<void> {
+  if (icount > engine.info().historyEnd) {
+    throw new CliError(`--seek ${icount} is beyond the end of the recording (icount ${engine.info().historyEnd})`);
+  }
+  const stop = await engine.seek(icount);
+  if (stop.reason.kind === 'diverged') throw new CliError(stop.reason.message, EXIT_DIVERGED);
 }
 
 function outcome(stop: ReplayStop, machine: VirtMachine, damage: string | undefined): [number, string?] {

@@ -36,27 +36,29 @@ export const DEFAULT_KEYFRAMES: KeyframeOptions = { interval: 2_000_000, budgetB
 const SLICE = 1_000_000;
 
 /** How a forward run ended. */
-type RunEnd =
+export type RunEnd =
   | { kind: 'reached' }
   | { kind: 'hit'; hit: DebugHit }
   | { kind: 'end'; stop: ReplayStop }
   | { kind: 'cancelled' }
+  | { kind: 'idle' }
   | { kind: 'diverged'; message: string };
 
 export class ReplayEngine implements DebugEngine {
   readonly historyStart: number;
-  private readonly keyframes: KeyframeStore<ReplayPosition>;
+  protected readonly keyframes: KeyframeStore<ReplayPosition>;
   private readonly named = new Map<string, Keyframe<ReplayPosition>>();
-  private cancelRequested = false;
+  protected cancelRequested = false;
+  private wakeOnCancel: (() => void) | undefined;
   private icountBreak: number | undefined;
   /** The guest's exit, once replay has reached the end of a recording where it finished. */
-  private finalStop: ReplayStop | undefined;
+  protected finalStop: ReplayStop | undefined;
 
   constructor(
     readonly machine: VirtMachine,
-    private readonly replayer: Replayer,
+    protected readonly replayer: Replayer,
     private readonly output: NewOutputFilter | undefined,
-    private readonly options: KeyframeOptions = DEFAULT_KEYFRAMES,
+    protected readonly options: KeyframeOptions = DEFAULT_KEYFRAMES,
   ) {
     if (output !== undefined) output.icount = () => machine.icount;
     this.keyframes = new KeyframeStore(machine, options.budgetBytes);
@@ -77,12 +79,12 @@ export class ReplayEngine implements DebugEngine {
 
   info(): EngineInfo {
     return {
-      mode: 'replay',
+      mode: this.atLiveEdge === undefined ? 'replay' : 'record',
       icount: this.icount,
       virtualTimeNs: this.machine.nowNs(),
       historyStart: this.historyStart,
       historyEnd: this.historyEnd,
-      atLiveEdge: false,
+      atLiveEdge: this.atLiveEdge ?? false,
       keyframes: { count: this.keyframes.count, bytes: this.keyframes.bytes, icounts: this.keyframes.icounts },
       icountBreak: this.icountBreak,
     };
@@ -124,6 +126,17 @@ export class ReplayEngine implements DebugEngine {
 
   cancel(): void {
     this.cancelRequested = true;
+    this.wakeOnCancel?.();
+  }
+
+  /** Whether the position is a recording's live edge; undefined in a replay, which has none. */
+  protected get atLiveEdge(): boolean | undefined {
+    return undefined;
+  }
+
+  /** Resolves when cancel() is called during the current motion (for waits on host input). */
+  protected cancelled(): Promise<void> {
+    return new Promise((resolve) => (this.wakeOnCancel = resolve));
   }
 
   async stepi(): Promise<EngineStop> {
@@ -216,17 +229,18 @@ export class ReplayEngine implements DebugEngine {
   /** Runs one motion: cancel() applies to it alone, and the output frontier follows it. */
   private async motion(body: () => Promise<StopReason>): Promise<EngineStop> {
     this.cancelRequested = false;
+    this.wakeOnCancel = undefined;
     const reason = await body();
     this.machine.cpu.debug.armed = true;
     this.output?.reached(this.icount);
     return { reason, icount: this.icount, pc: this.machine.cpu.pc };
   }
 
-  private get atEnd(): boolean {
+  protected get atEnd(): boolean {
     return this.replayer.finished || this.icount >= this.historyEnd;
   }
 
-  private endReason(): StopReason {
+  protected endReason(): StopReason {
     const exit = this.finalStop?.kind === 'exit' ? this.machine.exit : undefined;
     return exit !== undefined ? { kind: 'history-end', exit } : { kind: 'history-end' };
   }
@@ -240,7 +254,7 @@ export class ReplayEngine implements DebugEngine {
     return this.forwardReason(r);
   }
 
-  private restore(frame: Keyframe<ReplayPosition>): void {
+  protected restore(frame: Keyframe<ReplayPosition>): void {
     this.replayer.restorePosition(this.keyframes.restore(frame));
   }
 
@@ -260,6 +274,7 @@ export class ReplayEngine implements DebugEngine {
       switch (r.kind) {
         case 'reached':
         case 'end':
+        case 'idle':
           return last;
         case 'cancelled':
           return 'cancelled';
@@ -283,7 +298,7 @@ export class ReplayEngine implements DebugEngine {
    * taking new ones where history has none yet. Stops early at a hit (when armed), at the end of
    * the log, on cancel() or on a divergence.
    */
-  private async runTo(target: number, armed: boolean): Promise<RunEnd> {
+  protected async runTo(target: number, armed: boolean): Promise<RunEnd> {
     const m = this.machine;
     const debug = m.cpu.debug;
     debug.armed = armed;
@@ -300,7 +315,7 @@ export class ReplayEngine implements DebugEngine {
       }
       this.noteEnd(stop);
       if (ahead !== undefined && m.icount === ahead.icount) this.keyframes.passed(ahead);
-      else if (ahead === undefined && m.icount >= due) this.keyframes.take(this.replayer.savePosition());
+      else if (ahead === undefined && m.icount >= due && this.mayTakeKeyframe()) this.keyframes.take(this.replayer.savePosition());
       switch (stop.kind) {
         case 'debug':
           return { kind: 'hit', hit: debug.hit! };
@@ -316,6 +331,11 @@ export class ReplayEngine implements DebugEngine {
     }
   }
 
+  /** Whether a keyframe may be kept at the position now (a recording's live edge may not be final yet). */
+  protected mayTakeKeyframe(): boolean {
+    return true;
+  }
+
   private noteEnd(stop: ReplayStop): void {
     if (stop.kind !== 'limit' && stop.kind !== 'debug') this.finalStop = stop;
   }
@@ -328,6 +348,8 @@ export class ReplayEngine implements DebugEngine {
         return this.endReason();
       case 'cancelled':
         return { kind: 'interrupted' };
+      case 'idle':
+        return { kind: 'idle' };
       case 'diverged':
         return { kind: 'diverged', message: r.message };
     }

@@ -44,12 +44,19 @@ export class MachineObserver {
   attach(machine: VirtMachine): void {
     this.machine = machine;
     this.lastDigest = machine.icount;
-    machine.cpu.trapObserver = (cause, interrupt) => {
-      this.flushSerial();
-      this.emit({ kind: interrupt ? EventKind.Interrupt : EventKind.Exception, icount: this.icount, cause });
-    };
+    this.observeTraps();
     machine.ram.startDirtyTracking();
   }
+
+  /** Makes this observer the one the hart tells of traps (a recording's replayer and recorder take turns). */
+  observeTraps(): void {
+    this.machine!.cpu.trapObserver = this.onTrap;
+  }
+
+  private readonly onTrap = (cause: number, interrupt: boolean): void => {
+    this.flushSerial();
+    this.emit({ kind: interrupt ? EventKind.Interrupt : EventKind.Exception, icount: this.icount, cause });
+  };
 
   get icount(): number {
     return this.machine?.icount ?? 0;

@@ -36,13 +36,23 @@ export class Replayer {
   private machine: VirtMachine | undefined;
   private readonly events: LogEvent[];
   private i = 0;
+  /** The log is still being written (a recording's own history): past its last event, run on. */
+  private readonly openEnded: boolean;
 
   constructor(
     events: Iterable<LogEvent>,
     /** State-arena region names, to name what a digest mismatch is about. */
     private readonly regionNames: string[],
+    /**
+     * The log is a recording in progress: `events` is the recorder's own array, read as it grows
+     * (it has no IcountStamps), and past its last event the machine runs on to the caller's
+     * limit, which must not pass the recording's live edge.
+     */
+    recording = false,
   ) {
-    this.events = [...events].filter((e) => e.kind !== EventKind.IcountStamp);
+    if (recording && !Array.isArray(events)) throw new TypeError('a recording in progress is replayed from its event array');
+    this.events = recording ? (events as LogEvent[]) : [...events].filter((e) => e.kind !== EventKind.IcountStamp);
+    this.openEnded = recording;
     this.observer = new MachineObserver((e) => this.check(e), Infinity);
   }
 
@@ -92,6 +102,13 @@ export class Replayer {
       let j = this.i;
       while (this.events[j]?.kind === EventKind.SerialWrite) j++;
       const next = this.events[j];
+      if (next === undefined && this.openEnded) {
+        if (m.icount >= limit) return reached();
+        const reason = m.run(limit);
+        if (reason === 'debug') return { kind: 'debug' };
+        if (reason === 'limit' || reason === 'yield' || m.icount >= limit) continue;
+        throw new DivergenceError(m.icount, `the machine stopped (${reason}) before the point the recording has reached`);
+      }
       if (next === undefined) {
         if (j > this.i && m.icount < limit) {
           // Output at the very end of a damaged log: run up to where the log stops.

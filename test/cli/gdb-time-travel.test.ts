@@ -1,0 +1,188 @@
+// Time travel through gdb, as a user does it: `rvreplay replay|record ... --gdb PORT` in its own
+// process and Debian's gdb-multiarch driving it. Source-level reverse stepping (reverse-next,
+// reverse-finish), a watchpoint found in reverse (who last wrote this variable), monitor
+// commands, history bounds, and, while recording, going back into history and forward again to
+// the live edge with a log that then replays as a plain recording does.
+
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openReplaySession } from '../../src/cli/replay-session.js';
+import { CLI, runCli } from '../support/cli.js';
+import { okText, printed, runGdb, shown, type GdbAnswer } from '../support/gdb-driver.js';
+import { tempDir } from '../support/toolchain.js';
+import { GUEST_DIR, guestPath } from '../unit/debuginfo-gdb.js';
+
+const tmp = tempDir('gdb-tt');
+after(() => tmp.cleanup());
+
+const ELF = guestPath('dbg-O0');
+const SOURCE = readFileSync(join(GUEST_DIR, 'dbg', 'dbg.c'), 'utf8').split('\n');
+/** The 1-based line of dbg.c holding `text`. */
+const lineOf = (text: string): number => SOURCE.findIndex((l) => l.includes(text)) + 1;
+const LOG = join(tmp.dir, 'dbg.rr');
+let recordedOutput = '';
+
+before(async () => {
+  const r = await runCli(['record', ELF, '--rrfile', LOG]);
+  assert.equal(r.status, 0, r.stderr);
+  recordedOutput = r.stdout;
+  assert.match(recordedOutput, /dbg checksum/);
+});
+
+interface Served {
+  child: ChildProcess;
+  port: number;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Starts `rvreplay ARGS --gdb 0` and waits until it says which port gdb should connect to. */
+async function serve(args: string[]): Promise<Served> {
+  const child = spawn(process.execPath, [CLI, ...args, '--gdb', '0'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no gdb port announced; stderr: ${err}`)), 30_000);
+    child.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+      const m = /waiting for gdb on 127\.0\.0\.1:(\d+)/.exec(err);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+    void exited.then((code) => reject(new Error(`rvreplay exited (${code}) before serving gdb: ${err}`)));
+  });
+  return { child, port, stdout: () => out, stderr: () => err, exited };
+}
+
+async function gdbOn(served: Served, commands: string[]): Promise<GdbAnswer[]> {
+  try {
+    const run = await runGdb({ dir: tmp.dir, elf: ELF, port: served.port, commands, timeoutMs: 120_000 });
+    return run.answers.slice(1); // the connection's answer first
+  } finally {
+    const killer = setTimeout(() => served.child.kill('SIGKILL'), 30_000);
+    await served.exited;
+    clearTimeout(killer);
+  }
+}
+
+/** The line gdb says the pc is on. */
+function lineAtPc(a: GdbAnswer, what: string): number {
+  const m = /^Line (\d+) of "[^"]*dbg\.c"/m.exec(okText(a, what));
+  assert.ok(m, `${what}: ${okText(a, what)}`);
+  return Number(m[1]);
+}
+
+/** The pc a straight replay of the log reaches at `icount`, in this process. */
+function pcAt(icount: number): number {
+  const s = openReplaySession(ELF, LOG, { console: { write: () => {} } });
+  try {
+    s.replayer.run(icount);
+    return s.machine.cpu.pc;
+  } finally {
+    s.disks.forEach((d) => d.close());
+  }
+}
+
+test('replay under gdb: reverse-next, reverse-finish, a watchpoint in reverse, monitor seek, both ends of history', async () => {
+  const served = await serve(['replay', ELF, '--rrfile', LOG]);
+  const a = await gdbOn(served, [
+    'break use_locals', // 0
+    'continue', // 1
+    'next', // 2
+    'next', // 3
+    'info line *$pc', // 4
+    'reverse-next', // 5
+    'info line *$pc', // 6
+    'delete', // 7: or reverse-finish would stop at the breakpoint on its way back
+    'reverse-finish', // 8
+    'info line *$pc', // 9
+    'watch counter', // 10
+    'continue', // 11
+    'print counter', // 12
+    'reverse-continue', // 13
+    'print counter', // 14
+    'info line *$pc', // 15
+    'delete', // 16
+    'monitor replay_seek 100', // 17
+    'maintenance flush register-cache', // 18: gdb reads registers again only after a stop
+    'print/x $pc', // 19
+    'monitor info replay', // 20
+    'monitor replay_seek 0', // 21
+    'maintenance flush register-cache', // 22
+    'reverse-stepi', // 23
+    'continue', // 24
+    'kill', // 25
+  ]);
+  assert.match(shown(a[1], 'continue'), /Breakpoint 1, use_locals/);
+  const afterTwo = lineAtPc(a[4], 'two nexts');
+  assert.equal(lineAtPc(a[6], 'reverse-next'), afterTwo - 1, 'reverse-next goes back one line in the same function');
+  assert.match(shown(a[8], 'reverse-finish'), /in main \(\)/);
+  assert.equal(lineAtPc(a[9], 'reverse-finish'), lineOf('total += use_locals(5);'), 'reverse-finish lands on the call in main');
+  // `counter += total` runs once, late in main: forward it changes 7 to 7 + total...
+  assert.match(shown(a[11], 'continue to the watchpoint'), /watchpoint 2: counter\s+Old value = 7\s+New value = (\d+)/);
+  const newValue = Number(/New value = (\d+)/.exec(shown(a[11], 'continue'))![1]);
+  assert.equal(Number(printed(a[12], 'print counter')), newValue);
+  // ...and reverse-continue from there finds that store again, with counter as it was before it.
+  assert.match(shown(a[13], 'reverse-continue to the watchpoint'), /watchpoint 2: counter/);
+  assert.equal(printed(a[14], 'print counter after reverse-continue'), '7');
+  assert.equal(lineAtPc(a[15], 'the store'), lineOf('counter += total;'));
+  assert.match(shown(a[17], 'replay_seek'), /maintenance flush register-cache/, 'the seek says how to see the new position');
+  assert.equal(parseInt(printed(a[19], 'pc after replay_seek 100'), 16), pcAt(100), 'gdb sees the registers of icount 100');
+  assert.match(shown(a[20], 'info replay'), /icount: 100\b/);
+  assert.match(shown(a[23], 'reverse-stepi at icount 0'), /No more reverse-execution history/);
+  assert.match(shown(a[24], 'continue to the end'), /No more reverse-execution history/);
+  assert.equal(await served.exited, 0, served.stderr());
+  assert.equal(served.stdout(), recordedOutput, 'the guest output is shown once, as recorded, however often history is replayed');
+});
+
+test('record under gdb: step back into history and forward to the live edge; the log replays as recorded', async () => {
+  const log = join(tmp.dir, 'live.rr');
+  const served = await serve(['record', ELF, '--rrfile', log, '--serial', 'none']);
+  const a = await gdbOn(served, [
+    'break probe', // 0
+    'continue', // 1: live, to the first probe
+    'monitor info replay', // 2
+    'reverse-finish', // 3: back into history
+    'monitor info replay', // 4
+    'next', // 5: forward through history to the edge, then live
+    'continue', // 6: live again, to the next probe
+    'info line *$pc', // 7
+    'reverse-continue', // 8: the probe before, in history
+    'info line *$pc', // 9
+    'delete', // 10
+    'continue', // 11: to the edge and on, live, to the guest's exit
+    'reverse-stepi', // 12
+    'kill', // 13
+  ]);
+  assert.match(shown(a[1], 'continue'), /Breakpoint 1, probe/);
+  assert.match(shown(a[2], 'info replay'), /mode: record/);
+  assert.match(shown(a[2], 'info replay'), /live edge/);
+  assert.match(shown(a[4], 'info replay after reverse-finish'), /inside recorded history/);
+  assert.match(shown(a[6], 'continue from history'), /Breakpoint 1, probe/);
+  assert.equal(lineAtPcIn(a[7], 'walk.c'), lineIn('walk.c', 'BP:probe'));
+  assert.match(shown(a[8], 'reverse-continue'), /Breakpoint 1, probe/);
+  assert.match(shown(a[11], 'continue to the exit'), /No more reverse-execution history/);
+  assert.doesNotMatch(shown(a[12], 'reverse-stepi after the exit'), /No more/);
+  await served.exited;
+  const rep = await runCli(['replay', ELF, '--rrfile', log]);
+  assert.equal(rep.status, 0, rep.stderr);
+  assert.equal(rep.stdout, recordedOutput, 'the recording made under gdb replays to the same output as a plain one');
+});
+
+function lineIn(file: string, marker: string): number {
+  return readFileSync(join(GUEST_DIR, 'dbg', file), 'utf8').split('\n').findIndex((l) => l.includes(marker)) + 1;
+}
+
+function lineAtPcIn(a: GdbAnswer, file: string): number {
+  const m = new RegExp(`^Line (\\d+) of "[^"]*${file.replace('.', '\\.')}"`, 'm').exec(okText(a, 'info line'));
+  assert.ok(m, okText(a, 'info line'));
+  return Number(m[1]);
+}
