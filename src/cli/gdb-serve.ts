@@ -2,7 +2,12 @@
 // its first position, for gdb to connect (QEMU's -s -S); the command ends when gdb detaches,
 // kills the target or goes away, or when a signal (Ctrl-C in rvreplay's terminal) arrives.
 
-import type { DebugEngine } from '../engine/debug-engine.js';
+import { writeFileSync } from 'node:fs';
+import { EngineError, type DebugEngine } from '../engine/debug-engine.js';
+import type { VirtMachine } from '../emu/machine.js';
+import { saveSnapshot } from '../emu/snapshot.js';
+import type { GuestFile } from './guest-file.js';
+import { snapshotPath } from './snapshot-file.js';
 import { DEFAULT_KEYFRAMES, type KeyframeOptions } from '../engine/replay-engine.js';
 import { startGdbServer } from '../gdbstub/gdb-server.js';
 import { CliError } from './cli-error.js';
@@ -21,6 +26,23 @@ export function keyframeOptions(options: Map<string, unknown>): KeyframeOptions 
   return {
     interval: interval ?? DEFAULT_KEYFRAMES.interval,
     budgetBytes: budgetMiB === undefined ? DEFAULT_KEYFRAMES.budgetBytes : budgetMiB * 2 ** 20,
+  };
+}
+
+/**
+ * Named snapshots of a session written beside its log as <log>.<name>.snap, full snapshots a new
+ * recording can start from (`record --from-snapshot`). The log's own start snapshot keeps its name.
+ */
+export function snapshotsBesideLog(rrfile: string, machine: VirtMachine, guest: GuestFile, startSnapshot: string | undefined): (name: string) => string {
+  return (name) => {
+    if (name === startSnapshot) throw new EngineError(`"${name}" is the snapshot the log starts from: choose another name`);
+    const path = snapshotPath(rrfile, name);
+    try {
+      writeFileSync(path, saveSnapshot(machine, name, { guestSha256: guest.sha256 }));
+    } catch (e) {
+      throw new EngineError(`cannot write ${path}: ${(e as Error).message}`);
+    }
+    return path;
   };
 }
 

@@ -5,8 +5,6 @@
 
 import { writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { HostEntropy } from '../emu/host/host-entropy.js';
-import { HostWallClock } from '../emu/host/host-wall-clock.js';
 import { ISA_STRING, VirtMachine } from '../emu/machine.js';
 import { saveSnapshot } from '../emu/snapshot.js';
 import { LogWriter } from '../replay/log/log-writer.js';
@@ -23,9 +21,9 @@ import { integerOption, parseCommand, stringOption, type CommandSpec } from './o
 import { MACHINE_OPTIONS, SESSION_OPTIONS, machineConfigFrom } from './run-command.js';
 import { openSerial, parseSerialSpec, SERIAL_HELP } from './serial-spec.js';
 import { snapshotPath } from './snapshot-file.js';
-import { GDB_OPTIONS, keyframeOptions, serveToGdb } from './gdb-serve.js';
+import { GDB_OPTIONS, keyframeOptions } from './gdb-serve.js';
+import { finishRecording, livePorts, recordUnderGdb } from './gdb-recording.js';
 import { recordingHistory } from './recording-history.js';
-import { RecordEngine } from '../engine/record-engine.js';
 import { EXIT_INTERRUPTED } from './exit-codes.js';
 import { SNAPSHOT_OPTIONS, checkSaveAfterStart, parseSaveSnapshot, saveSnapshotNow, startFromSnapshot } from './snapshot-options.js';
 
@@ -96,12 +94,12 @@ export async function recordCommand(argv: string[]): Promise<number> {
     // The machine is built with the recorder's ports; the log's header needs the machine. Under
     // gdb, the ports switch between the recorder's and those of a replayer of the recording's
     // own events, which replays history when gdb goes back into it.
-    const recorder = new Recorder(digestInterval);
+    let recorder = new Recorder(digestInterval);
     devices = new LiveDevices(config.devices!, options);
-    const livePorts = { ...recorder.ports(console, new HostWallClock(), new HostEntropy()), ...devices.ports };
+    const ports = livePorts(recorder, console, devices);
     const gdbPort = options.get('gdb') as number | undefined;
-    const history = gdbPort === undefined ? undefined : recordingHistory(livePorts, console);
-    const machine = new VirtMachine(config, history === undefined ? livePorts : { ...history.host.ports, disks: livePorts.disks });
+    const history = gdbPort === undefined ? undefined : recordingHistory(ports, console);
+    const machine = new VirtMachine(config, history === undefined ? ports : { ...history.host.ports, disks: ports.disks });
     loadInto(machine, guest);
     // From here the host's completions are queued (a snapshot restored below hands the requests
     // it has in flight to the host again); the queue is offered to the machine only once attached.
@@ -142,6 +140,23 @@ export async function recordCommand(argv: string[]): Promise<number> {
     await devices.open();
     const queue = devices.queue;
 
+    if (gdbPort !== undefined && history !== undefined) {
+      const served = await recordUnderGdb({
+        machine, guest, console, devices, header, digestInterval, keyframes: keyframeOptions(options),
+        recording: { recorder, sink, rrfile, history, startSnapshot: snapshot?.name },
+      }, gdbPort);
+      // Going live may have replaced the recording: the one current now is the one to finish.
+      recorder = served.recording.recorder;
+      sink = served.recording.sink;
+      if (served.how !== 'detach') {
+        console.flush();
+        finishRecording(served.recording, machine, served.how === 'signal' ? 'signal' : 'user');
+        const exit = machine.exit;
+        if (exit === undefined) return EXIT_INTERRUPTED;
+        return exit.kind === 'pass' ? 0 : exit.kind === 'fail' ? exit.code & 0xff : EXIT_INTERRUPTED;
+      }
+      // Detached: the guest runs on, recorded, as QEMU's does when gdb detaches.
+    }
     let lastFlush = Date.now();
     const flushNowAndThen = (): void => {
       if (Date.now() - lastFlush >= FLUSH_EVERY_MS) {
@@ -149,33 +164,6 @@ export async function recordCommand(argv: string[]): Promise<number> {
         lastFlush = Date.now();
       }
     };
-    if (gdbPort !== undefined && history !== undefined) {
-      const engine = new RecordEngine(machine, recorder, history.events, history.replayer, history.host, {
-        checkpoint: () => recorder.checkpoint((accept) => console.deliver(accept), queue),
-        get inputMayCome() {
-          return console.inputOpen || devices!.inputOpen;
-        },
-        get busy() {
-          return devices!.busy;
-        },
-        waitForInput: () => Promise.race([
-          ...(console.inputOpen ? [console.waitForInput()] : []),
-          ...(devices!.inputOpen ? [devices!.wait()] : []),
-        ]),
-        between: flushNowAndThen,
-      }, history.shown, keyframeOptions(options));
-      const how = await serveToGdb(engine, gdbPort);
-      await engine.returnToEdge();
-      if (how !== 'detach') {
-        console.flush();
-        // A guest that finished ends the log by itself; else the log says who stopped it.
-        const exit = machine.exit;
-        recorder.finish(exit !== undefined ? undefined : how === 'signal' ? ShutdownReason.HostSignal : ShutdownReason.User);
-        if (exit === undefined) return EXIT_INTERRUPTED;
-        return exit.kind === 'pass' ? 0 : exit.kind === 'fail' ? exit.code & 0xff : EXIT_INTERRUPTED;
-      }
-      // Detached: the guest runs on, recorded, as QEMU's does when gdb detaches.
-    }
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     return await runLive({

@@ -22,12 +22,14 @@ export interface RecordingHistory {
   attach(machine: VirtMachine): void;
 }
 
-export function recordingHistory(livePorts: MachineHost, console: CharSink): RecordingHistory {
+/** `host` is the machine's switch when it is built already (a new recording on the same machine). */
+export function recordingHistory(livePorts: MachineHost, console: CharSink, host?: HostSwitch): RecordingHistory {
   const events: LogEvent[] = [];
   const regionNames: string[] = [];
   const replayer = new Replayer(events, regionNames, true);
   const shown = new NewOutputFilter(console);
-  const host = new HostSwitch(livePorts, replayer.ports(shown));
+  if (host === undefined) host = new HostSwitch(livePorts, replayer.ports(shown));
+  else host.replace(livePorts, replayer.ports(shown));
   return {
     events, replayer, host, shown,
     keep: (log) => ({

@@ -16,7 +16,7 @@ import { CliError } from './cli-error.js';
 import { EXIT_BUDGET, EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_LOG_DAMAGED, EXIT_STUCK } from './exit-codes.js';
 import { printStats, traceStep } from './live-loop.js';
 import { openReplaySession } from './replay-session.js';
-import { GDB_OPTIONS, keyframeOptions, serveToGdb } from './gdb-serve.js';
+import { GDB_OPTIONS, keyframeOptions, serveToGdb, snapshotsBesideLog } from './gdb-serve.js';
 import { ReplayEngine } from '../engine/replay-engine.js';
 import { flagOption, integerOption, listOption, parseCommand, stringOption, type CommandSpec } from './options.js';
 import { openSerial, parseSerialSpec } from './serial-spec.js';
@@ -62,7 +62,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
   const seekTo = options.get('seek') as number | undefined;
   // Output before the --seek position is replayed but not shown.
   const shown = new NewOutputFilter(out);
-  const { reader, machine, replayer, disks } = openReplaySession(positional[0], rrfile, {
+  const { guest, reader, machine, replayer, disks } = openReplaySession(positional[0], rrfile, {
     ramMiB: options.get('ram') as number | undefined,
     icountShift: options.get('icount-shift') as number | undefined,
     drives: options.get('drive') as string[] | undefined,
@@ -75,6 +75,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
     try {
       await openSerial(out, serial);
       const engine = new ReplayEngine(machine, replayer, shown, keyframeOptions(options));
+      engine.persistSnapshot = snapshotsBesideLog(rrfile, machine, guest, reader.header.snapshot?.name);
       if (seekTo !== undefined) await startAt(engine, seekTo);
       return (await serveToGdb(engine, gdbPort)) === 'signal' ? EXIT_INTERRUPTED : 0;
     } finally {

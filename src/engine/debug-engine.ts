@@ -59,6 +59,8 @@ export interface EngineInfo {
 export interface SnapshotEntry {
   name: string;
   icount: number;
+  /** Where it was also written, when the session keeps snapshots in files (to start a recording from). */
+  file?: string;
 }
 
 /** A refusal the user can act on (a write inside history, an unknown snapshot): its message says why. */
@@ -117,4 +119,11 @@ export interface DebugEngine {
   snapshots(): SnapshotEntry[];
   /** Removes a named snapshot; false when there was none. */
   deleteSnapshot(name: string): boolean;
+
+  /**
+   * Where the session can: discards the recorded future and records on from the position, into
+   * a new log `log` that starts from a snapshot of this moment (a default name when absent).
+   * The position becomes the live edge. Throws EngineError when it cannot.
+   */
+  goLive?(log?: string): Promise<{ log: string; icount: number }>;
 }

@@ -12,8 +12,8 @@ export class HostSwitch {
   private current: MachineHost;
 
   constructor(
-    private readonly live: MachineHost,
-    private readonly replay: MachineHost,
+    private live: MachineHost,
+    private replay: MachineHost,
   ) {
     this.current = live;
     this.ports = {
@@ -27,6 +27,13 @@ export class HostSwitch {
 
   get isLive(): boolean {
     return this.current === this.live;
+  }
+
+  /** Both sides replaced (a new recording on the same machine); the live one is current. */
+  replace(live: MachineHost, replay: MachineHost): void {
+    this.live = live;
+    this.replay = replay;
+    this.current = live;
   }
 
   toLive(): void {

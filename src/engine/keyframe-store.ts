@@ -146,6 +146,27 @@ export class KeyframeStore<T> {
     return frame.extra;
   }
 
+  /**
+   * Forgets the newest keyframe, taken at the machine's position, which turned out not to be
+   * final: the recording did not move on from its icount, so more input may still land there.
+   */
+  dropLast(): void {
+    const gone = this.frames[this.frames.length - 1];
+    if (gone === undefined || gone !== this.base || this.frames.length === 1) throw new Error('only a keyframe taken at the position, after the first, can be dropped');
+    for (const p of gone.pages) {
+      const v = this.versions.get(p)!;
+      const k = v.icounts.lastIndexOf(gone.icount);
+      v.icounts.splice(k, 1);
+      v.data.splice(k, 1);
+      this.pageCount--;
+    }
+    this.fixedBytes -= frameFixedBytes(gone);
+    this.frames.pop();
+    this.base = this.frames[this.frames.length - 1];
+    // Its pages were written since the keyframe that is the base again.
+    this.machine.ram.addKeyframeDirty(gone.pages);
+  }
+
   /** Unpins a keyframe (a named snapshot deleted); it may then be thinned. */
   unpin(frame: Keyframe<T>): void {
     frame.pinned = false;

@@ -5,16 +5,16 @@
 // edge they are the recorder's, and host input (serial bytes, the async queue) goes in only
 // there, at checkpoints, as in a plain recording.
 //
-// Keyframes taken live are taken right after a checkpoint and only when the hart is not waiting
-// in WFI, so the machine leaves that icount at once: no later input can be delivered at it, and a
-// replay that reaches the icount reaches the same state. For the same reason no keyframe is taken
-// at the edge while replaying up to it.
+// Keyframes taken live are taken right after a checkpoint and kept only if the machine then
+// leaves that icount: once it has, no later input can be logged at it, and a replay that reaches
+// the icount reaches the same state. For the same reason no keyframe is taken at the edge while
+// replaying up to it.
 
 import { setImmediate as yieldToHost } from 'node:timers/promises';
 import type { VirtMachine } from '../emu/machine.js';
 import type { Recorder } from '../replay/recorder.js';
 import type { Replayer, ReplayPosition } from '../replay/replayer.js';
-import type { LogEvent } from '../shared/log-events.js';
+import { DEBUG_WRITE_PC, DebugWriteTarget, type LogEvent } from '../shared/log-events.js';
 import { EngineError } from './debug-engine.js';
 import type { HostSwitch } from './host-switch.js';
 import type { Keyframe } from './keyframe-store.js';
@@ -71,16 +71,36 @@ export class RecordEngine extends ReplayEngine {
     return this.host.isLive && this.machine.exit !== undefined;
   }
 
-  override writeMemory(): void {
-    throw new EngineError(this.host.isLive
-      ? 'memory cannot be changed while recording yet: the write would be an input the log cannot carry'
-      : 'memory cannot be changed inside recorded history: the replay would no longer follow the log');
+  /** At the live edge the write is made and recorded (a DebugWrite event), so replay makes it too. */
+  override writeMemory(address: number, bytes: Uint8Array): void {
+    this.mustBeLive('memory');
+    const m = this.machine;
+    const parts: [number, Uint8Array][] = [];
+    for (let done = 0; done < bytes.length;) {
+      const va = (address + done) >>> 0;
+      const n = Math.min(bytes.length - done, 0x1000 - (va & 0xfff));
+      const pa = m.cpu.inspectTranslation(va);
+      if (pa === undefined || !m.ram.contains(pa, n)) throw new EngineError(`0x${va.toString(16)} cannot be written: it is not mapped to RAM`);
+      parts.push([pa, bytes.subarray(done, done + n)]);
+      done += n;
+    }
+    for (const [pa, part] of parts) this.recorded(this.recorder.debugWrite(DebugWriteTarget.Memory, pa, part));
   }
 
-  override writeRegister(): void {
-    throw new EngineError(this.host.isLive
-      ? 'registers cannot be changed while recording yet: the write would be an input the log cannot carry'
-      : 'registers cannot be changed inside recorded history: the replay would no longer follow the log');
+  override writeRegister(index: number, value: number): void {
+    this.mustBeLive('registers');
+    if (!Number.isInteger(index) || index < 1 || index > DEBUG_WRITE_PC) throw new EngineError(`register ${index} cannot be written (x1–x31, or 32 for the pc)`);
+    const bytes = new Uint8Array(4);
+    new DataView(bytes.buffer).setInt32(0, value | 0, true);
+    this.recorded(this.recorder.debugWrite(DebugWriteTarget.Register, index, bytes));
+  }
+
+  private mustBeLive(what: string): void {
+    if (!this.host.isLive) throw new EngineError(`${what} cannot be changed inside recorded history: the replay would no longer follow the log (go to the live edge first)`);
+  }
+
+  private recorded(why: string | undefined): void {
+    if (why !== undefined) throw new EngineError(why);
   }
 
   /** Leaving the live edge for history: the replayer's ports take over until the edge is reached again. */
@@ -97,6 +117,15 @@ export class RecordEngine extends ReplayEngine {
   /** Goes back to the live edge (to end the recording there, or to go on without a debugger). */
   async returnToEdge(): Promise<void> {
     if (!this.host.isLive) await this.seek(this.edge);
+  }
+
+  protected override positionNow(): ReplayPosition {
+    return this.host.isLive ? this.livePosition() : super.positionNow();
+  }
+
+  /** At the live edge the replayer is not following: the position is past every event so far. */
+  private livePosition(): ReplayPosition {
+    return { next: this.events.length, observer: this.recorder.observer.saveState() };
   }
 
   protected override mayTakeKeyframe(): boolean {
@@ -126,11 +155,12 @@ export class RecordEngine extends ReplayEngine {
       }
       if (m.icount >= target) return { kind: 'reached' };
       this.live.checkpoint();
-      const last = this.keyframes.last!;
-      if (!m.cpu.waiting && m.icount >= last.icount + this.options.interval) {
-        this.keyframes.take({ next: this.events.length, observer: this.recorder.observer.saveState() });
-      }
+      const provisional = m.icount >= this.keyframes.last!.icount + this.options.interval ? m.icount : undefined;
+      if (provisional !== undefined) this.keyframes.take(this.livePosition());
       const reason = this.recorder.run(Math.min(target, m.icount + (this.live.busy ? LIVE_SLICE_WHILE_BUSY : LIVE_SLICE)));
+      // A keyframe stays only once the machine has left its icount: until then more input (a
+      // checkpoint after a stop, a debugger write) can still be logged there.
+      if (provisional !== undefined && m.icount === provisional) this.keyframes.dropLast();
       this.live.between();
       if (reason === 'debug') return { kind: 'hit', hit: m.cpu.debug.hit! };
       if (reason === 'idle') {

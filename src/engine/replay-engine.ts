@@ -53,6 +53,11 @@ export class ReplayEngine implements DebugEngine {
   private icountBreak: number | undefined;
   /** The guest's exit, once replay has reached the end of a recording where it finished. */
   protected finalStop: ReplayStop | undefined;
+  /**
+   * Writes a named snapshot of the state now to a file too, returning where (the CLI puts it
+   * beside the log, so `record --from-snapshot` can start a new recording from that moment).
+   */
+  persistSnapshot: ((name: string) => string) | undefined;
 
   constructor(
     readonly machine: VirtMachine,
@@ -94,11 +99,11 @@ export class ReplayEngine implements DebugEngine {
     return readGuestMemory(this.machine, address, length);
   }
 
-  writeMemory(): void {
+  writeMemory(_address: number, _bytes: Uint8Array): void {
     throw new EngineError('memory cannot be changed in a replay: the position is inside recorded history, and the replay would no longer follow the log');
   }
 
-  writeRegister(): void {
+  writeRegister(_index: number, _value: number): void {
     throw new EngineError('registers cannot be changed in a replay: the position is inside recorded history, and the replay would no longer follow the log');
   }
 
@@ -201,11 +206,12 @@ export class ReplayEngine implements DebugEngine {
 
   saveSnapshot(name: string): SnapshotEntry {
     if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new EngineError(`'${name}': a snapshot name may use letters, digits, '.', '_' and '-'`);
+    const file = this.persistSnapshot?.(name);
     const old = this.named.get(name);
-    const frame = this.keyframes.take(this.replayer.savePosition(), true);
+    const frame = this.keyframes.take(this.positionNow(), true);
     this.named.set(name, frame);
     if (old !== undefined && old !== frame && ![...this.named.values()].includes(old)) this.keyframes.unpin(old);
-    return { name, icount: frame.icount };
+    return file === undefined ? { name, icount: frame.icount } : { name, icount: frame.icount, file };
   }
 
   async loadSnapshot(name: string): Promise<EngineStop> {
@@ -314,8 +320,8 @@ export class ReplayEngine implements DebugEngine {
         throw e;
       }
       this.noteEnd(stop);
-      if (ahead !== undefined && m.icount === ahead.icount) this.keyframes.passed(ahead);
-      else if (ahead === undefined && m.icount >= due && this.mayTakeKeyframe()) this.keyframes.take(this.replayer.savePosition());
+      if (ahead !== undefined && m.icount === ahead.icount) this.reachedKeyframe(ahead);
+      else if (ahead === undefined && m.icount >= due && this.mayTakeKeyframe()) this.keyframes.take(this.positionNow());
       switch (stop.kind) {
         case 'debug':
           return { kind: 'hit', hit: debug.hit! };
@@ -329,6 +335,26 @@ export class ReplayEngine implements DebugEngine {
       await yieldToHost();
       if (this.cancelRequested) return { kind: 'cancelled' };
     }
+  }
+
+  /** Where the replay is now, for a keyframe taken here. */
+  protected positionNow(): ReplayPosition {
+    return this.replayer.savePosition();
+  }
+
+  /**
+   * A forward run reached a keyframe's icount. Its state is the keyframe's, unless the keyframe
+   * was taken before more input was logged at that icount (a recording stopped there and went
+   * on): then the keyframe is restored and that input delivered again, which keeps the store's
+   * base exact.
+   */
+  private reachedKeyframe(frame: Keyframe<ReplayPosition>): void {
+    if (this.replayer.savePosition().next === frame.extra.next) {
+      this.keyframes.passed(frame);
+      return;
+    }
+    this.restore(frame);
+    this.noteEnd(this.replayer.run(frame.icount));
   }
 
   /** Whether a keyframe may be kept at the position now (a recording's live edge may not be final yet). */

@@ -17,7 +17,7 @@ export interface MonitorResult {
   ok: boolean;
 }
 
-type ArgKind = 'none' | 'icount' | 'name';
+type ArgKind = 'none' | 'icount' | 'name' | 'optional-file';
 
 interface MonitorCommand {
   /** Spellings, each a sequence of words; the first is the one help shows. */
@@ -79,7 +79,7 @@ const COMMANDS: MonitorCommand[] = [
     help: 'save the state here under NAME',
     run: (ctx, name) => {
       const s = ctx.engine.saveSnapshot(name as string);
-      return `snapshot "${s.name}" saved at icount ${s.icount}\n`;
+      return `snapshot "${s.name}" saved at icount ${s.icount}${s.file === undefined ? '' : `, and to ${s.file}`}\n`;
     },
   },
   {
@@ -96,6 +96,20 @@ const COMMANDS: MonitorCommand[] = [
       const list = ctx.engine.snapshots();
       if (list.length === 0) return 'no snapshots\n';
       return list.map((s) => `${s.name}\ticount ${s.icount}\n`).join('');
+    },
+  },
+  {
+    names: [['go_live']],
+    arg: 'optional-file',
+    help: 'discard the recorded future and record on from here into a new log FILE that starts from a snapshot of this moment (record --gdb)',
+    run: async (ctx, file) => {
+      const goLive = ctx.engine.goLive;
+      if (goLive === undefined) {
+        throw new EngineError('go_live needs a recording in progress (rvreplay record --gdb). In a replay, save a snapshot here ' +
+          '(monitor snapshot save NAME writes it beside the log) and record from it: rvreplay record ELF --rrfile NEW --from-snapshot FILE');
+      }
+      const r = await goLive.call(ctx.engine, file as string | undefined);
+      return `recording from icount ${r.icount} into ${r.log}: this is the live edge now\n`;
     },
   },
   {
@@ -122,6 +136,9 @@ export async function runMonitorCommand(line: string, ctx: MonitorContext): Prom
   let arg: string | number | undefined;
   if (command.arg === 'none') {
     if (rest.length !== 0) return { output: usage, ok: false };
+  } else if (command.arg === 'optional-file') {
+    if (rest.length > 1) return { output: usage, ok: false };
+    arg = rest[0];
   } else {
     if (rest.length !== 1) return { output: usage, ok: false };
     if (command.arg === 'icount') {
@@ -161,7 +178,7 @@ function findCommand(words: string[]): { command: MonitorCommand; spelling: stri
 }
 
 function usageOf(c: MonitorCommand): string {
-  const arg = c.arg === 'icount' ? ' ICOUNT' : c.arg === 'name' ? ' NAME' : '';
+  const arg = c.arg === 'icount' ? ' ICOUNT' : c.arg === 'name' ? ' NAME' : c.arg === 'optional-file' ? ' [FILE]' : '';
   return c.names[0].join(' ') + arg;
 }
 

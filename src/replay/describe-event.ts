@@ -33,6 +33,7 @@ export function describeEvent(e: LogEvent | undefined): string {
     case EventKind.Digest: return `a state digest ${at}`;
     case EventKind.Shutdown: return `a shutdown ${at}`;
     case EventKind.End: return `the end of the recording ${at}`;
+    case EventKind.DebugWrite: return `a debugger's write of ${e.bytes.length} byte(s) to ${e.target === 0 ? `memory at 0x${e.address.toString(16)}` : `register ${e.address}`} ${at}`;
     default: return `a ${EVENT_KIND_NAMES.get(e.kind) ?? `kind-${(e as LogEvent).kind}`} event ${at}`;
   }
 }

@@ -9,6 +9,7 @@ import type { MachineHost, StopReason, VirtMachine } from '../emu/machine.js';
 import { EventKind, type LogEvent } from '../shared/log-events.js';
 import type { AsyncQueue, Delivered } from './async-queue.js';
 import { MachineObserver, SERIAL_UART0 } from './machine-observer.js';
+import { applyDebugWrite, type DebugWriteEvent } from './debug-write.js';
 
 /** Where events go: the log writer (or anything that takes them in order). */
 export interface EventLog {
@@ -98,6 +99,17 @@ export class Recorder {
     if (taken.length > 0) this.append({ kind: EventKind.SerialInput, icount, device: SERIAL_UART0, bytes: Uint8Array.from(taken) });
     for (const d of delivered) this.append(inputEvent(icount, d));
     return true;
+  }
+
+  /**
+   * A debugger's write, made now (between slices): applied to the machine and logged, so replay
+   * makes it at the same icount. Returns why it cannot be made, or undefined.
+   */
+  debugWrite(target: number, address: number, bytes: Uint8Array): string | undefined {
+    const event: DebugWriteEvent = { kind: EventKind.DebugWrite, icount: this.icount, target, address, bytes: bytes.slice() };
+    const why = applyDebugWrite(this.machine!, event);
+    if (why === undefined) this.append(event);
+    return why;
   }
 
   /** Writes a named snapshot's marker (the snapshot itself is a file beside the log). */

@@ -12,6 +12,7 @@ import { EventKind, type LogEvent } from '../shared/log-events.js';
 import { DivergenceError } from './divergence-error.js';
 import { describeEvent } from './describe-event.js';
 import { MachineObserver, type ObserverState } from './machine-observer.js';
+import { applyDebugWrite } from './debug-write.js';
 
 export type ReplayStop =
   | { kind: 'limit' } // icount reached the caller's limit
@@ -178,6 +179,11 @@ export class Replayer {
         case EventKind.Checkpoint:
         case EventKind.Snapshot:
           break;
+        case EventKind.DebugWrite: {
+          const why = applyDebugWrite(m, next);
+          if (why !== undefined) throw new DivergenceError(m.icount, `the log's ${describeEvent(next)} cannot be applied: ${why}`);
+          break;
+        }
         default:
           throw new DivergenceError(m.icount, `this rvreplay cannot replay ${describeEvent(next)} yet`);
       }

@@ -41,6 +41,8 @@ export const EventKind = {
   Snapshot: 15,
   /** The recording ended here. */
   End: 16,
+  /** A debugger changed memory or a register (at a recording's live edge): replayed as an input. */
+  DebugWrite: 17,
 } as const;
 
 export type EventKindName = keyof typeof EventKind;
@@ -64,6 +66,7 @@ export const EVENT_KIND_NAMES: ReadonlyMap<number, string> = new Map([
   [EventKind.Digest, 'digest'],
   [EventKind.Snapshot, 'snapshot'],
   [EventKind.End, 'end'],
+  [EventKind.DebugWrite, 'debug-write'],
 ]);
 
 /** Why the host stopped the machine. */
@@ -75,6 +78,15 @@ export const ShutdownReason = {
   /** The instruction budget ran out. */
   Budget: 3,
 } as const;
+
+/** What a DebugWrite changed: guest RAM at a physical address, or a register (1–31, 32 the pc). */
+export const DebugWriteTarget = {
+  Memory: 0,
+  Register: 1,
+} as const;
+
+/** The register number of the pc in DebugWrite events (x1–x31 are 1–31). */
+export const DEBUG_WRITE_PC = 32;
 
 export type LogEvent =
   | { kind: typeof EventKind.IcountStamp; icount: number }
@@ -99,4 +111,5 @@ export type LogEvent =
       pages: { page: number; hash: number }[];
     }
   | { kind: typeof EventKind.Snapshot; icount: number; name: string }
-  | { kind: typeof EventKind.End; icount: number };
+  | { kind: typeof EventKind.End; icount: number }
+  | { kind: typeof EventKind.DebugWrite; icount: number; target: number; address: number; bytes: Uint8Array };

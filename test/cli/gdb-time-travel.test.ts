@@ -177,6 +177,82 @@ test('record under gdb: step back into history and forward to the live edge; the
   assert.equal(rep.stdout, recordedOutput, 'the recording made under gdb replays to the same output as a plain one');
 });
 
+test('record under gdb: a write at the live edge is recorded and replayed; inside history it is refused', async () => {
+  const log = join(tmp.dir, 'write.rr');
+  const served = await serve(['record', ELF, '--rrfile', log, '--serial', 'none']);
+  const a = await gdbOn(served, [
+    `break dbg.c:${lineOf('counter += total;')}`, // 0
+    'continue', // 1: live edge, before counter += total
+    'print counter', // 2
+    'reverse-stepi', // 3: into history
+    'set var counter = 5', // 4: refused
+    'stepi', // 5: back at the live edge
+    'set var counter = 1000', // 6: made and recorded
+    'print counter', // 7
+    'delete', // 8
+    'continue', // 9: to the exit
+    'kill', // 10
+  ]);
+  assert.equal(printed(a[2], 'print counter'), '7');
+  assert.ok('err' in a[4], `a write inside history is refused: ${JSON.stringify(a[4])}`);
+  assert.equal(printed(a[7], 'print counter after the write'), '1000');
+  await served.exited;
+  const total = Number(/dbg checksum (\d+) /.exec(recordedOutput)![1]);
+  const expected = recordedOutput.replace(/dbg checksum (\d+) (\d+)/, `dbg checksum $1 ${1000 + total}`);
+  const dump = await runCli(['dump', log, '--kind', 'debug-write']);
+  assert.match(dump.stdout, /debug-write memory=0x[0-9a-f]+ len=4 data=0xe8030000/);
+  const rep = await runCli(['replay', ELF, '--rrfile', log]);
+  assert.equal(rep.status, 0, rep.stderr);
+  assert.equal(rep.stdout, expected, 'the replay makes the debugger\'s write at the same moment');
+});
+
+test('a snapshot saved in a replay under gdb is a file a new recording can start from (going live from that moment)', async () => {
+  const served = await serve(['replay', ELF, '--rrfile', LOG]);
+  const a = await gdbOn(served, ['break probe', 'continue', 'monitor snapshot save atprobe', 'monitor snapshot list', 'kill']);
+  const file = `${LOG}.atprobe.snap`;
+  assert.match(shown(a[2], 'snapshot save'), new RegExp(`saved at icount \\d+, and to .*${file.split('/').pop()!.replace(/\./g, '\\.')}`));
+  assert.match(shown(a[3], 'snapshot list'), /atprobe\ticount \d+/);
+  await served.exited;
+  const log = join(tmp.dir, 'from-probe.rr');
+  const rec = await runCli(['record', ELF, '--rrfile', log, '--from-snapshot', file]);
+  assert.equal(rec.status, 0, rec.stderr);
+  assert.equal(rec.stdout, recordedOutput, 'the new recording goes on from that moment');
+  const rep = await runCli(['replay', ELF, '--rrfile', log]);
+  assert.equal(rep.stdout, recordedOutput);
+});
+
+test('record under gdb: go live from a moment in history into a new log, and try another input from there', async () => {
+  const log = join(tmp.dir, 'first.rr');
+  const next = join(tmp.dir, 'second.rr');
+  const served = await serve(['record', ELF, '--rrfile', log, '--serial', 'none']);
+  const a = await gdbOn(served, [
+    `break dbg.c:${lineOf('done_flag = true;')}`, // 0
+    'continue', // 1: live, after counter += total
+    'print counter', // 2: 7 + total
+    'watch counter', // 3
+    'reverse-continue', // 4: back to the store, in history
+    'delete', // 5
+    `monitor go_live ${next}`, // 6
+    'monitor info replay', // 7
+    'stepi', // 8: the store, recorded in the new log (the load before it was in the old one)
+    'set var counter = 1000', // 9: at the live edge: recorded as an input
+    'continue', // 10: to the exit
+    'kill', // 11
+  ]);
+  const total = Number(/dbg checksum (\d+) /.exec(recordedOutput)![1]);
+  assert.equal(printed(a[2], 'print counter'), String(7 + total));
+  assert.match(shown(a[6], 'go_live'), new RegExp(`recording from icount \\d+ into .*second\\.rr`));
+  assert.match(shown(a[7], 'info replay after go_live'), /the live edge/);
+  assert.ok(!('err' in a[9]), `the write is allowed at the new live edge: ${JSON.stringify(a[9])}`);
+  await served.exited;
+  const old = await runCli(['replay', ELF, '--rrfile', log]);
+  assert.equal(old.status, 130, 'the first recording ends where it had got to');
+  assert.equal(old.stdout, '');
+  const rep = await runCli(['replay', ELF, '--rrfile', next]);
+  assert.equal(rep.status, 0, rep.stderr);
+  assert.equal(rep.stdout, recordedOutput.replace(/dbg checksum (\d+) (\d+)/, 'dbg checksum $1 1000'));
+});
+
 function lineIn(file: string, marker: string): number {
   return readFileSync(join(GUEST_DIR, 'dbg', file), 'utf8').split('\n').findIndex((l) => l.includes(marker)) + 1;
 }

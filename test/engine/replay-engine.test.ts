@@ -251,8 +251,8 @@ test('named snapshots are listed with their icounts and loaded to roll back; wri
   await assert.rejects(e.loadSnapshot('nope'), /no snapshot named 'nope' \(there are: mid, early\)/);
   assert.equal(e.deleteSnapshot('early'), true);
   assert.equal(e.deleteSnapshot('early'), false);
-  assert.throws(() => e.writeMemory(), EngineError);
-  assert.throws(() => e.writeRegister(), /inside recorded history/);
+  assert.throws(() => e.writeMemory(0x8000_0000, Uint8Array.of(1)), EngineError);
+  assert.throws(() => e.writeRegister(5, 1), /inside recorded history/);
   await assert.rejects(e.seek(e.info().historyEnd + 1), /beyond the end of the recording/);
   assert.throws(() => e.saveSnapshot('a b'), /snapshot name/);
 });

@@ -9,7 +9,7 @@ import { crc32 } from '../../src/emu/crc32.js';
 import { LogError } from '../../src/replay/log/log-error.js';
 import { LogReader } from '../../src/replay/log/log-reader.js';
 import { summarizeLog } from '../../src/replay/log/log-summary.js';
-import type { LogEvent } from '../../src/shared/log-events.js';
+import { EventKind, type LogEvent } from '../../src/shared/log-events.js';
 import { SeededRandom, sampleEvents, writeLog } from './log-sample-events.js';
 
 const EVENTS = sampleEvents(31, 300);
@@ -123,9 +123,9 @@ test('not a log, another format version, and a corrupt header are one-line LogEr
   elf.set([0x7f, 0x45, 0x4c, 0x46]);
   cases.push(['an ELF file', elf, /^not an rvreplay log \(it does not begin with the log signature\)$/]);
   cases.push(['text', new TextEncoder().encode('hello world\n'), /^not an rvreplay log/]);
-  const v2 = BYTES.slice();
-  new DataView(v2.buffer).setUint32(8, 2, true);
-  cases.push(['version 2', v2, /^written by format version 2; this rvreplay reads version 1$/]);
+  const v3 = BYTES.slice();
+  new DataView(v3.buffer).setUint32(8, 3, true);
+  cases.push(['version 3', v3, /^written by format version 3; this rvreplay reads versions 1 to 2$/]);
   const flipped = BYTES.slice();
   flipped[20] ^= 0x01;
   cases.push(['a flipped header byte', flipped, /^corrupt log header: checksum mismatch$/]);
@@ -191,4 +191,13 @@ test('a cut anywhere leaves a readable prefix', () => {
     assert.deepEqual(got, EVENTS.slice(0, got.length), `cut at ${cut}`);
     assert.ok(reader.damage !== undefined);
   }
+});
+
+test('a version-1 log (no DebugWrite events) is read as it is', () => {
+  const v1Events = EVENTS.filter((e) => e.kind !== EventKind.DebugWrite);
+  const bytes = writeLog(v1Events, { chunkBytes: 256 });
+  new DataView(bytes.buffer, bytes.byteOffset).setUint32(8, 1, true);
+  const reader = LogReader.open(bytes);
+  assert.equal(reader.damage, undefined);
+  assert.deepEqual(eventsOf(reader), v1Events);
 });

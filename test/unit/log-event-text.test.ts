@@ -28,6 +28,9 @@ test('each kind prints its fields as name=value after the icount and kind name',
     [{ kind: EventKind.Digest, icount: 19, regions: [], pages: [] }, '19 digest regions=0 pages=0 sum=0x00000000'],
     [{ kind: EventKind.Snapshot, icount: 20, name: 'boot "1"' }, '20 snapshot name="boot \\"1\\""'],
     [{ kind: EventKind.End, icount: 21 }, '21 end'],
+    [{ kind: EventKind.DebugWrite, icount: 22, target: 0, address: 0x80201000, bytes: new Uint8Array([0xe8, 3, 0, 0]) }, '22 debug-write memory=0x80201000 len=4 data=0xe8030000'],
+    [{ kind: EventKind.DebugWrite, icount: 23, target: 1, address: 32, bytes: new Uint8Array([0, 0, 0, 0x80]) }, '23 debug-write register=pc len=4 data=0x00000080'],
+    [{ kind: EventKind.DebugWrite, icount: 23, target: 1, address: 5, bytes: new Uint8Array([1, 0, 0, 0]) }, '23 debug-write register=x5 len=4 data=0x01000000'],
   ];
   for (const [e, line] of lines) assert.equal(formatEvent(e), line);
   assert.deepEqual(new Set(lines.map(([e]) => e.kind)).size, EVENT_KIND_NAMES.size, 'every kind has a case');

@@ -84,6 +84,7 @@ export function randomEvent(rng: SeededRandom, icount: number): LogEvent {
       pages: Array.from({ length: rng.below(20) }, () => ({ page: rng.uint(), hash: rng.u32() })),
     };
     case EventKind.Snapshot: return { kind, icount, name: rng.pick(['boot', '', 'après-ski ☃', 'a"b\\c\n']) };
+    case EventKind.DebugWrite: return { kind, icount, target: rng.pick([0, 1]), address: rng.uint(), bytes: rng.bytes(len()) };
     default: throw new Error(`no generator for kind ${kind}`);
   }
 }

@@ -83,6 +83,16 @@ export class Ram {
     this.keyframeDirty = this.restartTracking(WATCH_KEYFRAME, []);
   }
 
+  /** Counts `pages` as written since startKeyframeTracking() (a keyframe taken since was dropped). */
+  addKeyframeDirty(pages: readonly number[]): void {
+    for (const p of pages) {
+      if (this.watch[p] & WATCH_KEYFRAME) {
+        this.watch[p] &= ~WATCH_KEYFRAME;
+        this.keyframeDirty.push(p);
+      }
+    }
+  }
+
   /** The pages written since startKeyframeTracking(), in the order of their first write. */
   keyframeDirtyPages(): readonly number[] {
     return this.keyframeDirty;

@@ -71,6 +71,11 @@ export function encodeEvent(w: ByteWriter, e: LogEvent, previousIcount: number):
     case EventKind.Snapshot:
       w.lengthPrefixed(utf8Encoder.encode(e.name));
       break;
+    case EventKind.DebugWrite:
+      w.varint(e.target);
+      w.varint(e.address);
+      w.lengthPrefixed(e.bytes);
+      break;
     default:
       throw new RangeError(`cannot encode an event of unknown kind ${(e as { kind: unknown }).kind}`);
   }
@@ -126,6 +131,8 @@ export function decodeEvent(r: ByteReader, previousIcount: number): LogEvent {
         throw new LogError(`the snapshot name at offset 0x${kindOffset.toString(16)} is not UTF-8`);
       }
     }
+    case EventKind.DebugWrite:
+      return { kind, icount, target: r.varint(), address: r.varint(), bytes: r.lengthPrefixed() };
     default:
       throw new LogError(`unknown event kind ${kind} at offset 0x${kindOffset.toString(16)}`);
   }

@@ -29,8 +29,9 @@ export function readFileHeader(bytes: Uint8Array): { header: LogHeader; end: num
   if (bytes.length < FILE_HEADER_FIXED_BYTES) throw truncated(bytes.length);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
-  if (version !== LOG_FORMAT_VERSION) {
-    throw new LogError(`written by format version ${version}; this rvreplay reads version ${LOG_FORMAT_VERSION}`);
+  // Version 2 added an event kind: version 1 logs read as they are.
+  if (version < 1 || version > LOG_FORMAT_VERSION) {
+    throw new LogError(`written by format version ${version}; this rvreplay reads versions 1 to ${LOG_FORMAT_VERSION}`);
   }
   const jsonBytes = view.getUint32(12, true);
   const end = FILE_HEADER_FIXED_BYTES + jsonBytes + CRC_BYTES;

@@ -45,6 +45,7 @@ function shortLabel(e: LogEvent): string {
     case EventKind.InputEvent: return `${e.type}/${e.code}`;
     case EventKind.Shutdown: return 'shutdown';
     case EventKind.Snapshot: return e.name;
+    case EventKind.DebugWrite: return 'debugger write';
     default: return '';
   }
 }

@@ -19,7 +19,8 @@ export function laneOfEvent(e: LogEvent): LaneId | undefined {
     case EventKind.NetReceive: return LaneKind.Net;
     case EventKind.InputEvent: return LaneKind.Input;
     case EventKind.Checkpoint:
-    case EventKind.Shutdown: return LaneKind.Checkpoints;
+    case EventKind.Shutdown:
+    case EventKind.DebugWrite: return LaneKind.Checkpoints;
     case EventKind.Snapshot: return LaneKind.Snapshots;
     default: return undefined;
   }
