@@ -2,6 +2,9 @@
 // on, how long it runs in instructions and virtual time, its events per kind, its snapshots, and
 // whether it ended cleanly or where it is damaged.
 
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { readSnapshotInfo } from '../emu/snapshot.js';
 import { EVENT_KIND_NAMES } from '../shared/log-events.js';
 import type { LogReader } from '../replay/log/log-reader.js';
 import { summarizeLog, type LogSummary } from '../replay/log/log-summary.js';
@@ -53,9 +56,31 @@ function describeLog(path: string, reader: LogReader, s: LogSummary): string[] {
     ['length', [`${end} instructions, ${duration(end * 2 ** m.icountShift)} of virtual time${s.endIcount === undefined ? ' (to the last readable event)' : ''}`]],
     ['kinds', s.counts.size === 0 ? ['none'] : [...s.counts].map(([k, n]) => `${(EVENT_KIND_NAMES.get(k) ?? `kind-${k}`).padEnd(11)} ${n}`)],
     ['snapshots', s.snapshots.length === 0 ? ['none'] : s.snapshots.map((x) => `${JSON.stringify(x.name)} at icount ${x.icount}`)],
+    ['saved', savedSnapshots(path)],
     ['end', [s.damage !== undefined ? `damaged: ${s.damage.message}` : s.endIcount !== undefined ? `clean, End at icount ${s.endIcount}` : 'no End event']],
   );
   return rows.flatMap(([label, lines]) => lines.map((line, i) => `${(i === 0 ? label : '').padEnd(10)} ${line}`));
+}
+
+/** The snapshot files beside the log (<log>.<name>.snap: its start snapshot, those saved under gdb), by icount. */
+function savedSnapshots(path: string): string[] {
+  const prefix = `${basename(path)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path)).filter((n) => n.startsWith(prefix) && n.endsWith('.snap'));
+  } catch {
+    return ['none'];
+  }
+  const rows = names.map((n) => {
+    const name = n.slice(prefix.length, -'.snap'.length);
+    try {
+      const info = readSnapshotInfo(readFileSync(join(dirname(path), n)));
+      return { icount: info.icount, text: `${JSON.stringify(name)} at icount ${info.icount} (${n})` };
+    } catch (e) {
+      return { icount: Infinity, text: `${JSON.stringify(name)}: unreadable (${(e as Error).message})` };
+    }
+  });
+  return rows.length === 0 ? ['none'] : rows.sort((a, b) => a.icount - b.icount).map((r) => r.text);
 }
 
 function file(f: { path: string; sha256: string; bytes: number }): string {

@@ -143,6 +143,26 @@ test('replay under gdb: reverse-next, reverse-finish, a watchpoint in reverse, m
   assert.equal(served.stdout(), recordedOutput, 'the guest output is shown once, as recorded, however often history is replayed');
 });
 
+test('replay under gdb: reverse-step from a line after a call goes back into the callee, at its last line', async () => {
+  const served = await serve(['replay', ELF, '--rrfile', LOG]);
+  const a = await gdbOn(served, [
+    `break dbg.c:${lineOf('total += apply(ops[0], 3, 4);')}`,
+    'continue',
+    'reverse-step', // 2: to the addition after the call returned, still line 73
+    'info line *$pc', // 3
+    'reverse-step', // 4: into walk, at the last line it ran
+    'info line *$pc', // 5
+    'bt 1', // 6
+    'kill',
+  ]);
+  assert.match(shown(a[1], 'continue'), /Breakpoint 1, main/);
+  assert.equal(lineAtPc(a[3], 'first reverse-step'), lineOf('total += walk(&chain[0], 0);'));
+  // The last line walk ran: its closing brace (the epilogue has a line of its own at -O0).
+  assert.equal(lineAtPcIn(a[5], 'walk.c'), lineIn('walk.c', 'BP:walk-return') + 1);
+  assert.equal(readFileSync(join(GUEST_DIR, 'dbg', 'walk.c'), 'utf8').split('\n')[lineIn('walk.c', 'BP:walk-return')].trim(), '}');
+  assert.match(okText(a[6], 'bt'), /walk \(/);
+});
+
 test('record under gdb: step back into history and forward to the live edge; the log replays as recorded', async () => {
   const log = join(tmp.dir, 'live.rr');
   const served = await serve(['record', ELF, '--rrfile', log, '--serial', 'none']);
@@ -213,6 +233,8 @@ test('a snapshot saved in a replay under gdb is a file a new recording can start
   assert.match(shown(a[2], 'snapshot save'), new RegExp(`saved at icount \\d+, and to .*${file.split('/').pop()!.replace(/\./g, '\\.')}`));
   assert.match(shown(a[3], 'snapshot list'), /atprobe\ticount \d+/);
   await served.exited;
+  const info = await runCli(['info', LOG]);
+  assert.match(info.stdout, /^saved\s+"atprobe" at icount \d+ \(dbg\.rr\.atprobe\.snap\)$/m, 'info lists the snapshot files beside the log');
   const log = join(tmp.dir, 'from-probe.rr');
   const rec = await runCli(['record', ELF, '--rrfile', log, '--from-snapshot', file]);
   assert.equal(rec.status, 0, rec.stderr);
