@@ -34,6 +34,12 @@ export const DEFAULT_KEYFRAMES: KeyframeOptions = { interval: 2_000_000, budgetB
 
 /** Instructions per slice of a long motion, between which cancel() and the host's events are seen. */
 const SLICE = 1_000_000;
+/**
+ * A seek that replays further than this from its keyframe keeps a keyframe this far short of its
+ * target on the way: stepping back from there again (reverse-stepi, reverse-next) then replays
+ * at most this much.
+ */
+const NEAR_KEYFRAME = 100_000;
 
 /** How a forward run ended. */
 export type RunEnd =
@@ -255,6 +261,12 @@ export class ReplayEngine implements DebugEngine {
   private async moveTo(target: number): Promise<StopReason> {
     const frame = this.keyframes.atOrBefore(target);
     if (frame !== undefined && (target < this.icount || frame.icount > this.icount)) this.restore(frame);
+    const near = target - NEAR_KEYFRAME;
+    if (near > this.icount + NEAR_KEYFRAME) {
+      const r = await this.runTo(near, false);
+      if (r.kind !== 'reached') return this.forwardReason(r);
+      if (this.mayTakeKeyframe()) this.keyframes.take(this.positionNow());
+    }
     const r = await this.runTo(target, false);
     if (r.kind === 'reached') return { kind: 'done' };
     return this.forwardReason(r);
