@@ -197,6 +197,18 @@ test('record under gdb: step back into history and forward to the live edge; the
   assert.equal(rep.stdout, recordedOutput, 'the recording made under gdb replays to the same output as a plain one');
 });
 
+test('record under gdb: when gdb detaches inside history, the guest runs on from the live edge, recorded, to its end', async () => {
+  const log = join(tmp.dir, 'detached.rr');
+  const served = await serve(['record', ELF, '--rrfile', log]);
+  const a = await gdbOn(served, ['break probe', 'continue', 'reverse-stepi', 'reverse-stepi', 'detach']);
+  assert.match(shown(a[1], 'continue'), /Breakpoint 1, probe/);
+  assert.equal(await served.exited, 0, served.stderr());
+  assert.equal(served.stdout(), recordedOutput, 'the output is shown once');
+  const rep = await runCli(['replay', ELF, '--rrfile', log]);
+  assert.equal(rep.status, 0, rep.stderr);
+  assert.equal(rep.stdout, recordedOutput);
+});
+
 test('record under gdb: a write at the live edge is recorded and replayed; inside history it is refused', async () => {
   const log = join(tmp.dir, 'write.rr');
   const served = await serve(['record', ELF, '--rrfile', log, '--serial', 'none']);

@@ -77,7 +77,9 @@ test('seeks to scattered icounts, forward and back, land on the state a straight
   const end = e.info().historyEnd;
   assert.ok(end > 700_000, `the compute guest runs ${end} instructions`);
   // Out of order on purpose: forward past unexplored history, back, between keyframes, to the ends.
-  const targets = [512_345, 3, 700_001, 250_000, 250_001, 19_999, 20_000, 20_001, end, 0, 640_000];
+  let seed = 12345;
+  const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % (end + 1);
+  const targets = [512_345, 3, 700_001, 250_000, 250_001, 19_999, 20_000, 20_001, end, 0, 640_000, ...Array.from({ length: 8 }, random)];
   for (const t of targets) {
     const stop = await e.seek(t);
     assert.deepEqual(stop.reason, { kind: 'done' }, `seek ${t}`);
