@@ -13,6 +13,10 @@ import { NewOutputFilter } from '../../src/engine/new-output-filter.js';
 import { EngineError } from '../../src/engine/debug-engine.js';
 import { RVC_TABLE } from '../../src/emu/cpu/rvc.js';
 import { readElfSymbols } from '../oracle/elf-symbols.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { LogReader } from '../../src/replay/log/log-reader.js';
+import { LogWriter } from '../../src/replay/log/log-writer.js';
+import { EventKind, type LogEvent } from '../../src/shared/log-events.js';
 import { runCli } from '../support/cli.js';
 import { tempDir } from '../support/toolchain.js';
 
@@ -270,4 +274,28 @@ test('a small keyframe budget thins old keyframes and seeks stay exact', async (
     await e.seek(t);
     assert.equal(stateOf(e), straightTo(COMPUTE, t), `state at ${t}`);
   }
+});
+
+test('a log that the machine does not follow: motions stop with "diverged", naming the icount and what differs; earlier history stays reachable', async () => {
+  const reader = LogReader.open(readFileSync(logs.get(COMPUTE)!));
+  const events = [...reader.events()].filter((e) => e.kind !== EventKind.IcountStamp);
+  const bad = events.findIndex((e) => e.kind === EventKind.Digest && e.icount > 300_000);
+  const digest = events[bad] as Extract<LogEvent, { kind: typeof EventKind.Digest }>;
+  events[bad] = { ...digest, regions: digest.regions.map((h, i) => (i === 0 ? (h ^ 1) >>> 0 : h)) };
+  const parts: Uint8Array[] = [];
+  const writer = new LogWriter({ write: (b) => parts.push(b.slice()) }, reader.header);
+  for (const e of events) writer.append(e);
+  writer.close();
+  const tampered = join(tmp.dir, 'tampered.rr');
+  writeFileSync(tampered, Buffer.concat(parts));
+  logs.set('tampered', tampered);
+  const s = openReplaySession(COMPUTE, tampered, { console: { write: () => {} } });
+  opened.push(s);
+  const e = new ReplayEngine(s.machine, s.replayer, undefined, SMALL_KEYFRAMES);
+  const stop = await e.seek(e.info().historyEnd);
+  assert.equal(stop.reason.kind, 'diverged');
+  assert.match((stop.reason as { message: string }).message, new RegExp(`^replay diverged at icount ${digest.icount}: the machine state differs in machine\\.time`));
+  const back = await e.seek(100_000);
+  assert.deepEqual(back.reason, { kind: 'done' });
+  assert.equal(stateOf(e), straightTo(COMPUTE, 100_000));
 });
