@@ -1,0 +1,129 @@
+// The debug adapter (dist/adapter.js) driven by Microsoft's DAP test client, as VS Code drives
+// it, on a replay of the debug-information guest: a line breakpoint, the stack, source-level
+// next and step back (over a call, and out of a function at its top), step in and out, reverse
+// continue over several hits, instruction steps both ways, and launch arguments that are wrong
+// answered with a message the user can act on.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { runCli } from '../support/cli.js';
+import { tempDir } from '../support/toolchain.js';
+import { GUEST_DIR, guestPath } from '../unit/debuginfo-gdb.js';
+
+const ADAPTER = join(__dirname, '..', '..', 'dist', 'adapter.js');
+const tmp = tempDir('dap');
+after(() => tmp.cleanup());
+
+const ELF = guestPath('dbg-O0');
+const DBG_C = join(GUEST_DIR, 'dbg', 'dbg.c');
+const WALK_C = join(GUEST_DIR, 'dbg', 'walk.c');
+const lineIn = (file: string, text: string): number => readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(text)) + 1;
+const LOG = join(tmp.dir, 'dbg.rr');
+
+before(async () => {
+  const r = await runCli(['record', ELF, '--rrfile', LOG]);
+  assert.equal(r.status, 0, r.stderr);
+});
+
+async function withClient(body: (dc: DebugClient) => Promise<void>): Promise<void> {
+  const dc = new DebugClient('node', ADAPTER, 'rvreplay');
+  dc.defaultTimeout = 30_000;
+  await dc.start();
+  try {
+    await body(dc);
+  } finally {
+    await dc.stop();
+  }
+}
+
+const launchArgs = { program: ELF, rr: 'replay', rrfile: LOG };
+
+/** Runs a motion request and waits for the stop it causes; returns the top frame. */
+async function stopAfter(dc: DebugClient, request: Promise<unknown>, reason: string): Promise<DebugProtocol.StackFrame> {
+  const [, stopped] = await Promise.all([request, dc.waitForEvent('stopped')]);
+  assert.equal((stopped as DebugProtocol.StoppedEvent).body.reason, reason, JSON.stringify(stopped.body));
+  const trace = await dc.stackTraceRequest({ threadId: 1 });
+  return trace.body.stackFrames[0];
+}
+
+test('a breakpoint in C, the stack, next, step back over a call and out of a function, step in and out', async () => {
+  await withClient(async (dc) => {
+    const callLine = lineIn(DBG_C, 'total += use_locals(5);');
+    await dc.hitBreakpoint(launchArgs, { path: DBG_C, line: callLine });
+    const trace = await dc.stackTraceRequest({ threadId: 1 });
+    assert.equal(trace.body.stackFrames[0].name, 'main');
+    // next over the call, then back over it.
+    let top = await stopAfter(dc, dc.nextRequest({ threadId: 1 }), 'step');
+    assert.equal(top.line, lineIn(DBG_C, 'total += walk(&chain[0], 0);'));
+    top = await stopAfter(dc, dc.stepBackRequest({ threadId: 1 }), 'step');
+    assert.equal(top.line, callLine, 'step back over the call lands on the line that made it');
+    // Into use_locals, one line on, back, and back out of it at its top.
+    top = await stopAfter(dc, dc.stepInRequest({ threadId: 1 }), 'step');
+    assert.equal(top.name, 'use_locals');
+    const first = top.line;
+    top = await stopAfter(dc, dc.nextRequest({ threadId: 1 }), 'step');
+    assert.ok(top.line > first, `next in use_locals moves on from line ${first} to ${top.line}`);
+    top = await stopAfter(dc, dc.stepBackRequest({ threadId: 1 }), 'step');
+    assert.equal(top.line, first);
+    top = await stopAfter(dc, dc.stepOutRequest({ threadId: 1 }), 'step');
+    assert.equal(top.name, 'main');
+    assert.equal(top.line, callLine, 'step out returns to the caller, inside the line of the call');
+  });
+});
+
+test('reverse continue goes back through every hit of a breakpoint, last first, to the beginning of history', async () => {
+  await withClient(async (dc) => {
+    const line = lineIn(WALK_C, 'BP:walk-call');
+    await dc.hitBreakpoint(launchArgs, { path: WALK_C, line });
+    const hits: number[] = [];
+    for (;;) {
+      const [, stopped] = await Promise.all([dc.continueRequest({ threadId: 1 }), dc.waitForEvent('stopped')]);
+      if ((stopped as DebugProtocol.StoppedEvent).body.reason !== 'breakpoint') break;
+      const trace = await dc.stackTraceRequest({ threadId: 1 });
+      hits.push(trace.body.stackFrames.length);
+    }
+    assert.deepEqual(hits, [3, 4, 5], 'walk recurses down the chain: three more hits, each a frame deeper');
+    const depths: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const [, stopped] = await Promise.all([dc.reverseContinueRequest({ threadId: 1 }), dc.waitForEvent('stopped')]);
+      assert.equal((stopped as DebugProtocol.StoppedEvent).body.reason, 'breakpoint');
+      depths.push((await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames.length);
+    }
+    assert.deepEqual(depths, [5, 4, 3, 2]);
+    const [, begin] = await Promise.all([dc.reverseContinueRequest({ threadId: 1 }), dc.waitForEvent('stopped')]);
+    assert.match((begin as DebugProtocol.StoppedEvent).body.description ?? '', /beginning of recorded history/);
+  });
+});
+
+test('instruction steps both ways move one instruction', async () => {
+  await withClient(async (dc) => {
+    await dc.hitBreakpoint(launchArgs, { path: DBG_C, line: lineIn(DBG_C, 'total += use_locals(5);') });
+    const pcOf = (f: DebugProtocol.StackFrame): number => parseInt(f.instructionPointerReference!, 16);
+    const at = pcOf((await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0]);
+    const fwd = pcOf(await stopAfter(dc, dc.nextRequest({ threadId: 1, granularity: 'instruction' }), 'step'));
+    assert.ok(fwd === at + 2 || fwd === at + 4, `one instruction on: 0x${at.toString(16)} → 0x${fwd.toString(16)}`);
+    const back = pcOf(await stopAfter(dc, dc.stepBackRequest({ threadId: 1, granularity: 'instruction' }), 'step'));
+    assert.equal(back, at);
+  });
+});
+
+test('launch arguments that are wrong get an error message the user can act on', async () => {
+  const cases: [object, RegExp][] = [
+    [{ rr: 'replay', rrfile: LOG }, /needs "program"/],
+    [{ program: join(tmp.dir, 'missing.elf'), rr: 'replay', rrfile: LOG }, /cannot read .*missing\.elf: no such file/],
+    [{ program: LOG, rr: 'replay', rrfile: LOG }, /not an ELF/i],
+    [{ program: ELF, rr: 'replay', rrfile: join(tmp.dir, 'nope.rr') }, /cannot read .*nope\.rr: no such file/],
+    [{ program: ELF, rr: 'replay', rrfile: ELF }, /not an rvreplay log/],
+    [{ program: ELF, rr: 'sideways' }, /"rr" is "sideways"; it must be one of "record", "replay", "none"/],
+  ];
+  for (const [args, message] of cases) {
+    await withClient(async (dc) => {
+      await dc.initializeRequest();
+      await assert.rejects(dc.launchRequest(args as DebugProtocol.LaunchRequestArguments), message);
+    });
+  }
+});
