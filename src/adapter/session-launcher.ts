@@ -1,13 +1,21 @@
 // Opens the time-travel engine a launch configuration asks for, with the guest's console turned
-// into DAP output: a replay of an existing log, or (later) a recording. Every check of the
-// arguments and files happens here, with messages the user can act on.
+// into DAP output: a recording with time travel (the CLI's `record --gdb` session), or a replay of
+// an existing log. The launch attributes are the CLI's options, checked by the CLI's own parser,
+// so a bad value gets the same one-line message the command line gives.
 
-import type { CharSink } from '../emu/host/ports.js';
 import { CliError } from '../cli/cli-error.js';
+import { loadGuestFile } from '../cli/guest-file.js';
+import { LiveDevices } from '../cli/host-devices.js';
+import { parseCommand } from '../cli/options.js';
+import { DEFAULT_DIGEST_INTERVAL, RECORD_COMMAND } from '../cli/record-command.js';
+import { startRecording } from '../cli/recording-setup.js';
 import { openReplaySession } from '../cli/replay-session.js';
+import { machineConfigFrom } from '../cli/run-command.js';
+import { TimeTravelRecording } from '../cli/time-travel-recording.js';
 import type { DebugEngine } from '../engine/debug-engine.js';
 import { NewOutputFilter } from '../engine/new-output-filter.js';
 import { DEFAULT_KEYFRAMES, ReplayEngine, type KeyframeOptions } from '../engine/replay-engine.js';
+import { DapConsole } from './dap-console.js';
 import type { RrMode, RvreplayLaunchArguments } from './launch-arguments.js';
 
 export interface OpenedEngine {
@@ -26,10 +34,11 @@ export async function openEngine(args: RvreplayLaunchArguments, output: (text: s
   const mode = args.rr ?? 'record';
   if (!MODES.includes(mode)) throw new Error(`"rr" is ${JSON.stringify(mode)}; it must be one of ${MODES.map((m) => `"${m}"`).join(', ')}`);
   const rrfile = args.rrfile ?? `${args.program}.rr`;
-  const console = new ConsoleOutput(output);
+  const console = new DapConsole(output);
   try {
     if (mode === 'replay') return openReplay(args, rrfile, console);
-    throw new Error(`"rr": "${mode}" is not available yet in the debugger; record with \`rvreplay record ${args.program} --rrfile ${rrfile}\` and launch with "rr": "replay"`);
+    if (mode === 'record') return await openRecord(args, rrfile, console);
+    throw new Error('"rr": "none" is not available yet in the debugger: use "record" (the recording is what lets you go back)');
   } catch (e) {
     // The CLI's checks say what is wrong with a file in one line: that line is the message.
     if (e instanceof CliError) throw new Error(e.message);
@@ -37,7 +46,48 @@ export async function openEngine(args: RvreplayLaunchArguments, output: (text: s
   }
 }
 
-function openReplay(args: RvreplayLaunchArguments, rrfile: string, console: ConsoleOutput): OpenedEngine {
+/** A recording with time travel, as `rvreplay record --gdb` makes: the log is finished when the session ends. */
+async function openRecord(args: RvreplayLaunchArguments, rrfile: string, console: DapConsole): Promise<OpenedEngine> {
+  const argv = [args.program, '--rrfile', rrfile, ...cliOptions(args)];
+  const { options } = parseCommand(RECORD_COMMAND, argv);
+  const config = machineConfigFrom(options);
+  const guest = loadGuestFile(args.program);
+  const devices = new LiveDevices(config.devices!, options);
+  try {
+    const digestInterval = DEFAULT_DIGEST_INTERVAL;
+    const start = await startRecording({ guest, rrfile, config, console, devices, digestInterval, rrsnapshot: args.rrsnapshot, timeTravel: true });
+    const recording = new TimeTravelRecording({
+      machine: start.machine, guest, console, devices, header: start.header, digestInterval, keyframes: keyframeOptions(args),
+      recording: { recorder: start.recorder, sink: start.sink, rrfile, history: start.history!, startSnapshot: start.startSnapshot },
+    });
+    return {
+      engine: recording.handle,
+      flushOutput: () => console.flush(),
+      close: async () => {
+        await recording.finish('user');
+        await devices.close();
+        await console.close();
+      },
+    };
+  } catch (e) {
+    await devices.close();
+    throw e;
+  }
+}
+
+/** The launch attributes that are the CLI's machine and device options, as its arguments. */
+function cliOptions(args: RvreplayLaunchArguments): string[] {
+  const argv: string[] = [];
+  if (args.ram !== undefined) argv.push('--ram', String(args.ram));
+  if (args.icountShift !== undefined) argv.push('--icount-shift', String(args.icountShift));
+  for (const d of args.drives ?? []) argv.push('--drive', d);
+  if (args.net !== undefined) argv.push('--net', args.net);
+  if (args.keyboard !== undefined) argv.push('--keyboard', args.keyboard);
+  if (args.mouse !== undefined) argv.push('--mouse', args.mouse);
+  return argv;
+}
+
+function openReplay(args: RvreplayLaunchArguments, rrfile: string, console: DapConsole): OpenedEngine {
   const shown = new NewOutputFilter(console);
   const session = openReplaySession(args.program, rrfile, {
     ramMiB: args.ram,
@@ -60,23 +110,4 @@ function keyframeOptions(args: RvreplayLaunchArguments): KeyframeOptions {
     interval: args.keyframeInterval ?? DEFAULT_KEYFRAMES.interval,
     budgetBytes: args.keyframeBudget === undefined ? DEFAULT_KEYFRAMES.budgetBytes : args.keyframeBudget * 2 ** 20,
   };
-}
-
-/** The guest's console bytes, sent as text in output events (between motions, and when lines end). */
-class ConsoleOutput implements CharSink {
-  private bytes: number[] = [];
-
-  constructor(private readonly send: (text: string) => void) {}
-
-  write(byte: number): void {
-    this.bytes.push(byte);
-    if (this.bytes.length >= 4096) this.flush();
-  }
-
-  flush(): void {
-    if (this.bytes.length === 0) return;
-    const text = new TextDecoder().decode(Uint8Array.from(this.bytes));
-    this.bytes = [];
-    this.send(text);
-  }
 }

@@ -119,6 +119,8 @@ test('launch arguments that are wrong get an error message the user can act on',
     [{ program: ELF, rr: 'replay', rrfile: join(tmp.dir, 'nope.rr') }, /cannot read .*nope\.rr: no such file/],
     [{ program: ELF, rr: 'replay', rrfile: ELF }, /not an rvreplay log/],
     [{ program: ELF, rr: 'sideways' }, /"rr" is "sideways"; it must be one of "record", "replay", "none"/],
+    [{ program: ELF, rr: 'record', rrfile: join(tmp.dir, 'r.rr'), ram: 5000 }, /--ram takes an integer from 1 to 2048, not '5000'/],
+    [{ program: ELF, rr: 'record', rrfile: join(tmp.dir, 'r.rr'), drives: [join(tmp.dir, 'no.img')] }, /cannot open disk image .*no\.img: no such file/],
   ];
   for (const [args, message] of cases) {
     await withClient(async (dc) => {
@@ -126,4 +128,29 @@ test('launch arguments that are wrong get an error message the user can act on',
       await assert.rejects(dc.launchRequest(args as DebugProtocol.LaunchRequestArguments), message);
     });
   }
+});
+
+test('"rr": "record": a breakpoint, steps back and forth across the live edge, the output shown once; the log replays as a plain recording does', async () => {
+  const log = join(tmp.dir, 'dap-record.rr');
+  const plain = await runCli(['replay', ELF, '--rrfile', LOG]);
+  await withClient(async (dc) => {
+    const output: string[] = [];
+    dc.on('output', (e: DebugProtocol.OutputEvent) => {
+      if (e.body.category === 'stdout') output.push(e.body.output);
+    });
+    const probe = lineIn(WALK_C, 'BP:probe');
+    await dc.hitBreakpoint({ program: ELF, rr: 'record', rrfile: log }, { path: WALK_C, line: probe });
+    let top = await stopAfter(dc, dc.stepBackRequest({ threadId: 1 }), 'step');
+    assert.notEqual(top.line, probe, 'back into history');
+    top = await stopAfter(dc, dc.nextRequest({ threadId: 1 }), 'step');
+    assert.equal(top.line, probe, 'forward again to where the recording had got to');
+    await dc.setBreakpointsRequest({ source: { path: WALK_C }, breakpoints: [] });
+    const [, end] = await Promise.all([dc.continueRequest({ threadId: 1 }), dc.waitForEvent('stopped')]);
+    assert.match((end as DebugProtocol.StoppedEvent).body.description ?? '', /exited with code 0/);
+    await dc.disconnectRequest({});
+    assert.equal(output.join(''), plain.stdout, 'the guest output, once');
+  });
+  const rep = await runCli(['replay', ELF, '--rrfile', log]);
+  assert.equal(rep.status, 0, rep.stderr);
+  assert.equal(rep.stdout, plain.stdout);
 });

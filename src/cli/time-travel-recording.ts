@@ -1,7 +1,8 @@
-// `record --gdb`: the recording served to gdb as a RecordEngine, and going live from a moment of
-// its history (`monitor go_live [FILE]`): the recording so far is finished where it had got to,
-// the machine goes back to that moment, and a new recording starts there, in FILE, from a
-// snapshot of it. The gdb session goes on across the change through an EngineHandle.
+// A recording with time travel (`record --gdb`, the debugger's "rr": "record"): a RecordEngine
+// over it behind an EngineHandle, and going live from a moment of its history (`go_live`): the
+// recording so far is finished where it had got to, the machine goes back to that moment, and a
+// new recording starts there, in a new log, from a snapshot of it. The front end goes on across
+// the change through the handle.
 
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -40,7 +41,7 @@ export interface LiveRecording {
   startSnapshot: string | undefined;
 }
 
-export interface GdbRecordingSetup {
+export interface TimeTravelSetup {
   machine: VirtMachine;
   guest: GuestFile;
   console: CharBackend;
@@ -53,18 +54,41 @@ export interface GdbRecordingSetup {
   keyframes: KeyframeOptions;
 }
 
-/** Serves the recording to gdb; returns how the session ended and the recording current then, back at its live edge. */
-export async function recordUnderGdb(setup: GdbRecordingSetup, port: number): Promise<{ how: GdbEnd; recording: LiveRecording }> {
-  const { machine, guest, console, devices } = setup;
-  let recording = setup.recording;
-  let engine = engineFor(setup, recording);
-  const handle = new EngineHandle(engine);
+export class TimeTravelRecording {
+  readonly handle: EngineHandle;
+  private recording: LiveRecording;
+  private engine: RecordEngine;
 
-  handle.goLive = async (file) => {
-    if (engine.info().atLiveEdge) throw new EngineError('the position is the live edge already: the recording goes on from here');
+  constructor(private readonly setup: TimeTravelSetup) {
+    this.recording = setup.recording;
+    this.engine = engineFor(setup, this.recording);
+    this.handle = new EngineHandle(this.engine);
+    this.handle.goLive = (file) => this.goLive(file);
+  }
+
+  /** The recording in progress (going live replaces it). */
+  get current(): LiveRecording {
+    return this.recording;
+  }
+
+  /** Back to the live edge, where the recording can end or go on without a debugger. */
+  returnToEdge(): Promise<void> {
+    return this.engine.returnToEdge();
+  }
+
+  /** Ends the recording in progress at its live edge. */
+  async finish(by: 'user' | 'signal'): Promise<void> {
+    await this.engine.returnToEdge();
+    this.setup.console.flush();
+    finishRecording(this.recording, this.setup.machine, by);
+  }
+
+  private async goLive(file: string | undefined): Promise<{ log: string; icount: number }> {
+    const { machine, guest, console, devices } = this.setup;
+    if (this.engine.info().atLiveEdge) throw new EngineError('the position is the live edge already: the recording goes on from here');
     const icount = machine.icount;
-    const log = file ?? goLiveName(recording.rrfile, icount);
-    if (log === recording.rrfile) throw new EngineError(`${log} is the recording in progress: choose another file`);
+    const log = file ?? goLiveName(this.recording.rrfile, icount);
+    if (log === this.recording.rrfile) throw new EngineError(`${log} is the recording in progress: choose another file`);
     if (!/^[^\s]+$/.test(log)) throw new EngineError(`'${log}' is not a file name go_live can use`);
     const startBytes = saveSnapshot(machine, GO_LIVE_SNAPSHOT, { guestSha256: guest.sha256 });
     let sink: FileSink;
@@ -75,32 +99,33 @@ export async function recordUnderGdb(setup: GdbRecordingSetup, port: number): Pr
       throw new EngineError(`cannot write ${log}: ${(e as Error).message}`);
     }
     // The recording so far ends where it had got to, with its last digest taken there.
-    await engine.returnToEdge();
-    console.flush();
-    finishRecording(recording, machine, 'user');
+    await this.finish('user');
     // Back to the moment, whose in-flight disk requests go to the host again; a new recording starts.
     devices.restart();
     loadSnapshot(machine, startBytes);
-    const recorder = new Recorder(setup.digestInterval);
-    const history = recordingHistory(livePorts(recorder, console, devices), console, recording.history.host);
+    const recorder = new Recorder(this.setup.digestInterval);
+    const history = recordingHistory(livePorts(recorder, console, devices), console, this.recording.history.host);
     const header: LogHeader = {
-      ...setup.header,
+      ...this.setup.header,
       created: new Date().toISOString(),
       snapshot: { name: GO_LIVE_SNAPSHOT, sha256: createHash('sha256').update(startBytes).digest('hex') },
     };
     recorder.attach(machine, history.keep(new LogWriter(sink, header)));
     history.attach(machine);
     recorder.snapshotTaken(GO_LIVE_SNAPSHOT);
-    recording = { recorder, sink, rrfile: log, history, startSnapshot: GO_LIVE_SNAPSHOT };
-    engine = engineFor(setup, recording);
-    handle.current = engine;
-    process.stderr.write(`rvreplay: recording from icount ${icount} into ${log}\n`);
+    this.recording = { recorder, sink, rrfile: log, history, startSnapshot: GO_LIVE_SNAPSHOT };
+    this.engine = engineFor(this.setup, this.recording);
+    this.handle.current = this.engine;
     return { log, icount };
-  };
+  }
+}
 
-  const how = await serveToGdb(handle, port);
-  await engine.returnToEdge();
-  return { how, recording };
+/** Serves the recording to gdb; returns how the session ended and the recording current then, back at its live edge. */
+export async function recordUnderGdb(setup: TimeTravelSetup, port: number): Promise<{ how: GdbEnd; recording: LiveRecording }> {
+  const recording = new TimeTravelRecording(setup);
+  const how = await serveToGdb(recording.handle, port);
+  await recording.returnToEdge();
+  return { how, recording: recording.current };
 }
 
 /** The host ports of a recording (the machine reaches them through its HostSwitch). */
@@ -117,7 +142,7 @@ export function finishRecording(recording: LiveRecording, machine: VirtMachine, 
   recording.sink.close();
 }
 
-function engineFor(setup: GdbRecordingSetup, recording: LiveRecording): RecordEngine {
+function engineFor(setup: TimeTravelSetup, recording: LiveRecording): RecordEngine {
   const { machine, console, devices } = setup;
   const { recorder, history } = recording;
   let lastFlush = Date.now();
