@@ -5,13 +5,14 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import {
-  Breakpoint, InitializedEvent, LoggingDebugSession, OutputEvent, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread,
+  InitializedEvent, LoggingDebugSession, OutputEvent, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DebugInfo } from '../debuginfo/debug-info.js';
 import type { StackFrame as ProgramFrame } from '../debuginfo/stack.js';
 import { EngineError, type DebugEngine, type EngineStop } from '../engine/debug-engine.js';
 import type { RvreplayLaunchArguments } from './launch-arguments.js';
+import { BreakpointTable } from './breakpoint-table.js';
 import { openEngine, type OpenedEngine } from './session-launcher.js';
 import { SourceStepper } from './source-stepper.js';
 
@@ -23,9 +24,9 @@ export class RvreplayDebugSession extends LoggingDebugSession {
   private stepper: SourceStepper | undefined;
   private configured!: () => void;
   private readonly configurationDone = new Promise<void>((resolve) => (this.configured = resolve));
-  /** Addresses of the breakpoints set per source path. */
-  private readonly sourceBreakpoints = new Map<string, number[]>();
-  private functionBreakpoints: number[] = [];
+  private breakpoints: BreakpointTable | undefined;
+  /** The ids of the breakpoints that made the last stop. */
+  private hitIds: number[] = [];
   /** The frames of the last stack trace, by id (valid while stopped). */
   private frames: ProgramFrame[] = [];
 
@@ -33,6 +34,11 @@ export class RvreplayDebugSession extends LoggingDebugSession {
     super();
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
+  }
+
+  private get table(): BreakpointTable {
+    if (this.breakpoints === undefined) throw new EngineError('the session has not been launched');
+    return this.breakpoints;
   }
 
   private get engine(): DebugEngine {
@@ -46,6 +52,10 @@ export class RvreplayDebugSession extends LoggingDebugSession {
       supportsConfigurationDoneRequest: true, // breakpoints are set before the guest runs
       supportsStepBack: true, // the step back and reverse continue buttons
       supportsFunctionBreakpoints: true,
+      supportsConditionalBreakpoints: true,
+      supportsHitConditionalBreakpoints: true,
+      supportsLogPoints: true,
+      supportsInstructionBreakpoints: true,
       supportsSteppingGranularity: true, // instruction steps from the disassembly view
       supportsTerminateRequest: true,
       supportsEvaluateForHovers: true,
@@ -58,7 +68,8 @@ export class RvreplayDebugSession extends LoggingDebugSession {
     try {
       this.opened = await openEngine(launch, (text) => this.sendEvent(new OutputEvent(text, 'stdout')));
       this.info = debugInfoOf(launch.program);
-      this.stepper = this.info === undefined ? undefined : new SourceStepper(this.opened.engine, this.info);
+      this.breakpoints = new BreakpointTable(this.opened.engine);
+      this.stepper = this.info === undefined ? undefined : new SourceStepper(this.opened.engine, this.info, (stop) => this.approve(stop));
     } catch (e) {
       this.sendErrorResponse(response, { id: 1, format: (e as Error).message, showUser: true });
       this.sendEvent(new TerminatedEvent());
@@ -71,7 +82,7 @@ export class RvreplayDebugSession extends LoggingDebugSession {
     await this.configurationDone;
     this.sendResponse(response);
     if (launch.stopOnEntry === true) this.sendEvent(new StoppedEvent('entry', THREAD_ID));
-    else void this.motion(() => this.engine.continue());
+    else void this.motion(() => this.untilApproved(() => this.engine.continue()));
   }
 
   protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
@@ -81,37 +92,51 @@ export class RvreplayDebugSession extends LoggingDebugSession {
 
   protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
     const path = args.source.path ?? args.source.name ?? '';
-    for (const pc of this.sourceBreakpoints.get(path) ?? []) this.engine.removeBreakpoint(pc);
-    const set: number[] = [];
-    const breakpoints = (args.breakpoints ?? []).map((b) => {
-      const found = this.info?.lineBreakpoint(path, b.line) ?? [];
-      for (const l of found) {
-        this.engine.addBreakpoint(l.address);
-        set.push(l.address);
+    const requested = (args.breakpoints ?? []).map((b) => ({ b, found: this.info?.lineBreakpoint(path, b.line) ?? [] }));
+    const placed = this.table.replace('source', path, requested.flatMap(({ b, found }) => found.map((l) => ({
+      address: l.address, condition: b.condition, hitCondition: b.hitCondition, logMessage: b.logMessage,
+    }))));
+    let next = 0;
+    const breakpoints = requested.map(({ b, found }) => {
+      if (found.length === 0) {
+        const bp: DebugProtocol.Breakpoint = { id: this.table.unplaced(), verified: false, line: b.line };
+        bp.message = this.info === undefined ? 'the program has no debug information' : 'no code at this line';
+        return bp;
       }
-      const bp: DebugProtocol.Breakpoint = new Breakpoint(found.length > 0, found[0]?.line ?? b.line);
-      if (found.length === 0) bp.message = this.info === undefined ? 'the program has no debug information' : 'no code at this line';
-      return bp;
+      const id = placed[next].id;
+      next += found.length;
+      return { id, verified: true, line: found[0].line ?? b.line, source: args.source } satisfies DebugProtocol.Breakpoint;
     });
-    this.sourceBreakpoints.set(path, set);
     response.body = { breakpoints };
     this.sendResponse(response);
   }
 
   protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
-    for (const pc of this.functionBreakpoints) this.engine.removeBreakpoint(pc);
-    this.functionBreakpoints = [];
-    const breakpoints = args.breakpoints.map((b) => {
-      const found = this.info?.functionBreakpoint(b.name) ?? [];
-      for (const l of found) {
-        this.engine.addBreakpoint(l.address);
-        this.functionBreakpoints.push(l.address);
-      }
-      const bp: DebugProtocol.Breakpoint = new Breakpoint(found.length > 0, found[0]?.line);
-      if (found.length === 0) bp.message = `no function named ${b.name}`;
-      return bp;
+    const requested = args.breakpoints.map((b) => ({ b, found: this.info?.functionBreakpoint(b.name) ?? [] }));
+    const placed = this.table.replace('function', undefined, requested.flatMap(({ b, found }) => found.map((l) => ({
+      address: l.address, condition: b.condition, hitCondition: b.hitCondition,
+    }))));
+    let next = 0;
+    const breakpoints = requested.map(({ b, found }) => {
+      if (found.length === 0) return { id: this.table.unplaced(), verified: false, message: `no function named ${b.name}` } satisfies DebugProtocol.Breakpoint;
+      const id = placed[next].id;
+      next += found.length;
+      const at = found[0];
+      return {
+        id, verified: true, line: at.line,
+        source: at.path === undefined ? undefined : new Source(basename(at.path), at.path),
+      } satisfies DebugProtocol.Breakpoint;
     });
     response.body = { breakpoints };
+    this.sendResponse(response);
+  }
+
+  protected override setInstructionBreakpointsRequest(response: DebugProtocol.SetInstructionBreakpointsResponse, args: DebugProtocol.SetInstructionBreakpointsArguments): void {
+    const addresses = args.breakpoints.map((b) => Number.parseInt(b.instructionReference, 16) + (b.offset ?? 0));
+    const placed = this.table.replace('instruction', undefined, args.breakpoints.map((b, i) => ({
+      address: addresses[i] >>> 0, condition: b.condition, hitCondition: b.hitCondition,
+    })));
+    response.body = { breakpoints: placed.map((p) => ({ id: p.id, verified: true, instructionReference: `0x${hex(p.address)}` })) };
     this.sendResponse(response);
   }
 
@@ -140,12 +165,12 @@ export class RvreplayDebugSession extends LoggingDebugSession {
 
   protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
     this.sendResponse(response);
-    void this.motion(() => this.engine.continue());
+    void this.motion(() => this.untilApproved(() => this.engine.continue()));
   }
 
   protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void {
     this.sendResponse(response);
-    void this.motion(() => this.engine.reverseContinue());
+    void this.motion(() => this.untilApproved(() => this.engine.reverseContinue()));
   }
 
   protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
@@ -190,6 +215,29 @@ export class RvreplayDebugSession extends LoggingDebugSession {
     return granularity === 'instruction' || this.stepper === undefined;
   }
 
+  /** Repeats `move` while it stops at breakpoints that do not want a stop (conditions, hit counts, logpoints). */
+  private async untilApproved(move: () => Promise<EngineStop>): Promise<EngineStop> {
+    for (;;) {
+      const stop = await move();
+      if (stop.reason.kind !== 'breakpoint' || this.approve(stop)) return stop;
+    }
+  }
+
+  /**
+   * A motion stopped at a breakpoint: whether the user's breakpoints there want the stop. Called
+   * once per hit (hit counts count); logpoints print here; the ids are kept for the stop event.
+   */
+  private approve(stop: EngineStop): boolean {
+    const cpu = this.engine.machine.cpu;
+    const memory = { readMemory: (a: number, n: number) => fullRead(this.engine, a, n) };
+    const frame = this.info?.callStack({ pc: cpu.pc, x: cpu.x }, memory, { maxFrames: 1 }).frames[0];
+    const d = this.table.decide(stop.pc, this.info, frame);
+    for (const line of d.logs) this.sendEvent(new OutputEvent(`${line}\n`, 'console'));
+    for (const e of d.errors) this.sendEvent(new OutputEvent(`rvreplay: ${e}\n`, 'stderr'));
+    this.hitIds = d.ids;
+    return d.stop || !this.table.has(stop.pc);
+  }
+
   /** Runs a motion and reports where it stopped (DAP answers motion requests at once). */
   private async motion(run: () => Promise<EngineStop>): Promise<void> {
     let stop: EngineStop;
@@ -203,6 +251,7 @@ export class RvreplayDebugSession extends LoggingDebugSession {
     this.opened?.flushOutput();
     const [reason, description] = describeStop(stop);
     const event = new StoppedEvent(reason, THREAD_ID) as DebugProtocol.StoppedEvent;
+    if (stop.reason.kind === 'breakpoint') event.body.hitBreakpointIds = this.hitIds;
     if (description !== undefined) {
       event.body.description = description;
       event.body.text = description;

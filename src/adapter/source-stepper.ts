@@ -29,6 +29,8 @@ export class SourceStepper {
   constructor(
     private readonly engine: DebugEngine,
     private readonly info: DebugInfo,
+    /** Whether a user breakpoint hit on the way ends the step (its condition, hit count, logpoint). */
+    private readonly stopsAt: (stop: EngineStop) => boolean = () => true,
   ) {}
 
   /** Forward to the next line of this frame (over calls), or into a callee with stepIn. */
@@ -121,36 +123,32 @@ export class SourceStepper {
   }
 
   /** Forward until the pc is `pc` with an sp `frame` accepts (a temporary breakpoint). */
-  private async runTo(pc: number, frame: (sp: number) => boolean): Promise<StepResult> {
-    return this.withBreakpoint(pc, async () => {
-      for (;;) {
-        const stop = await this.engine.continue();
-        if (stop.reason.kind !== 'breakpoint' || stop.pc !== pc) return stop;
-        if (frame(this.where().sp)) return { ...stop, reason: { kind: 'done' } };
-      }
-    });
+  private runTo(pc: number, frame: (sp: number) => boolean): Promise<StepResult> {
+    return this.withBreakpoint(pc, () => this.engine.continue(), frame);
   }
 
   /** Backward to the last time the pc was `pc` with an sp `frame` accepts. */
-  private async reverseTo(pc: number, frame: (sp: number) => boolean): Promise<StepResult> {
-    return this.withBreakpoint(pc, async () => {
-      for (;;) {
-        const stop = await this.engine.reverseContinue();
-        if (stop.reason.kind !== 'breakpoint' || stop.pc !== pc) return stop;
-        if (frame(this.where().sp)) return { ...stop, reason: { kind: 'done' } };
-      }
-    });
+  private reverseTo(pc: number, frame: (sp: number) => boolean): Promise<StepResult> {
+    return this.withBreakpoint(pc, () => this.engine.reverseContinue(), frame);
   }
 
-  /** Runs `body` with a temporary breakpoint at `pc` (one the user set stays). */
-  private async withBreakpoint(pc: number, body: () => Promise<StepResult>): Promise<StepResult> {
+  /**
+   * Moves with a temporary breakpoint at `pc` (one the user set there stays) until it is hit in
+   * a frame `frame` accepts. A user breakpoint hit on the way ends the step if it wants a stop.
+   */
+  private async withBreakpoint(pc: number, move: () => Promise<StepResult>, frame: (sp: number) => boolean): Promise<StepResult> {
     const e = this.engine;
-    const had = e.machine.cpu.debug.hasBreakpoint(pc);
-    if (!had) e.addBreakpoint(pc);
+    const users = e.machine.cpu.debug.hasBreakpoint(pc);
+    if (!users) e.addBreakpoint(pc);
     try {
-      return await body();
+      for (;;) {
+        const stop = await move();
+        if (stop.reason.kind !== 'breakpoint') return stop;
+        if (stop.pc === pc && frame(this.where().sp)) return { ...stop, reason: { kind: 'done' } };
+        if ((stop.pc !== pc || users) && this.stopsAt(stop)) return stop;
+      }
     } finally {
-      if (!had) e.removeBreakpoint(pc);
+      if (!users) e.removeBreakpoint(pc);
     }
   }
 

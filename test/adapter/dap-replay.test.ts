@@ -154,3 +154,60 @@ test('"rr": "record": a breakpoint, steps back and forth across the live edge, t
   assert.equal(rep.status, 0, rep.stderr);
   assert.equal(rep.stdout, plain.stdout);
 });
+
+/** Launches with `configure` run between `initialized` and configurationDone; resolves at the first stop. */
+async function launchWith(dc: DebugClient, configure: () => Promise<unknown>): Promise<DebugProtocol.StoppedEvent> {
+  const [, , stopped] = await Promise.all([
+    dc.waitForEvent('initialized').then(async () => {
+      await configure();
+      await dc.configurationDoneRequest();
+    }),
+    dc.launch(launchArgs),
+    dc.waitForEvent('stopped'),
+  ]);
+  return stopped as DebugProtocol.StoppedEvent;
+}
+
+const framesNow = async (dc: DebugClient): Promise<number> => (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames.length;
+
+test('a condition is checked at each hit, forward and in reverse', async () => {
+  await withClient(async (dc) => {
+    const line = lineIn(WALK_C, 'BP:walk-call');
+    const first = await launchWith(dc, () => dc.setBreakpointsRequest({ source: { path: WALK_C }, breakpoints: [{ line, condition: 'depth == 2' }] }));
+    assert.equal(first.body.reason, 'breakpoint');
+    assert.equal(first.body.hitBreakpointIds?.length, 1);
+    assert.equal(await framesNow(dc), 4, 'walk at depth 2: main and three walks');
+    await dc.setBreakpointsRequest({ source: { path: WALK_C }, breakpoints: [{ line, condition: 'depth == 0' }] });
+    const [, back] = await Promise.all([dc.reverseContinueRequest({ threadId: 1 }), dc.waitForEvent('stopped')]);
+    assert.equal((back as DebugProtocol.StoppedEvent).body.reason, 'breakpoint');
+    assert.equal(await framesNow(dc), 2, 'back at depth 0');
+  });
+});
+
+test('a hit count stops at the Nth hit; logpoints print their values without stopping; an instruction breakpoint stops at its address', async () => {
+  await withClient(async (dc) => {
+    const call = lineIn(WALK_C, 'BP:walk-call');
+    const logs: string[] = [];
+    dc.on('output', (e: DebugProtocol.OutputEvent) => {
+      if (e.body.category === 'console') logs.push(e.body.output);
+    });
+    await launchWith(dc, () => dc.setBreakpointsRequest({ source: { path: WALK_C }, breakpoints: [{ line: call, hitCondition: '3' }] }));
+    assert.equal(await framesNow(dc), 4, 'the third hit: depth 2');
+    await dc.setBreakpointsRequest({
+      source: { path: WALK_C },
+      breakpoints: [{ line: call, logMessage: 'walk at depth {depth}' }, { line: lineIn(WALK_C, 'BP:probe') }],
+    });
+    const [, atProbe] = await Promise.all([dc.continueRequest({ threadId: 1 }), dc.waitForEvent('stopped')]);
+    assert.equal((atProbe as DebugProtocol.StoppedEvent).body.reason, 'breakpoint');
+    assert.deepEqual(logs.filter((l) => l.startsWith('walk at')), ['walk at depth 3\n'], 'the logpoint at the one hit on the way');
+    const trace = await dc.stackTraceRequest({ threadId: 1 });
+    const returnTo = trace.body.stackFrames[1].instructionPointerReference!;
+    await dc.setBreakpointsRequest({ source: { path: WALK_C }, breakpoints: [] });
+    const set = await dc.customRequest('setInstructionBreakpoints', { breakpoints: [{ instructionReference: returnTo }] }) as DebugProtocol.SetInstructionBreakpointsResponse;
+    assert.equal(set.body.breakpoints[0].verified, true);
+    const [, atInstruction] = await Promise.all([dc.continueRequest({ threadId: 1 }), dc.waitForEvent('stopped')]);
+    assert.equal((atInstruction as DebugProtocol.StoppedEvent).body.reason, 'breakpoint');
+    const top = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0];
+    assert.equal(parseInt(top.instructionPointerReference!, 16), parseInt(returnTo, 16));
+  });
+});
