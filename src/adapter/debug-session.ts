@@ -13,6 +13,7 @@ import type { StackFrame as ProgramFrame } from '../debuginfo/stack.js';
 import { EngineError, type DebugEngine, type EngineStop } from '../engine/debug-engine.js';
 import type { RvreplayLaunchArguments } from './launch-arguments.js';
 import { BreakpointTable } from './breakpoint-table.js';
+import { disassembleAround } from './disassembly.js';
 import { openEngine, type OpenedEngine } from './session-launcher.js';
 import { SourceStepper } from './source-stepper.js';
 
@@ -56,6 +57,9 @@ export class RvreplayDebugSession extends LoggingDebugSession {
       supportsHitConditionalBreakpoints: true,
       supportsLogPoints: true,
       supportsInstructionBreakpoints: true,
+      supportsDisassembleRequest: true,
+      supportsReadMemoryRequest: true,
+      supportsWriteMemoryRequest: true,
       supportsSteppingGranularity: true, // instruction steps from the disassembly view
       supportsTerminateRequest: true,
       supportsEvaluateForHovers: true,
@@ -160,6 +164,32 @@ export class RvreplayDebugSession extends LoggingDebugSession {
       });
     for (const f of stackFrames) f.instructionPointerReference ??= `0x${hex(pc)}`;
     response.body = { stackFrames, totalFrames: stackFrames.length };
+    this.sendResponse(response);
+  }
+
+  protected override disassembleRequest(response: DebugProtocol.DisassembleResponse, args: DebugProtocol.DisassembleArguments): void {
+    const address = (Number.parseInt(args.memoryReference, 16) + (args.offset ?? 0)) >>> 0;
+    response.body = { instructions: disassembleAround(this.engine, this.info, address, args.instructionOffset ?? 0, args.instructionCount) };
+    this.sendResponse(response);
+  }
+
+  protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
+    const address = (Number.parseInt(args.memoryReference, 16) + (args.offset ?? 0)) >>> 0;
+    const bytes = this.engine.readMemory(address, Math.min(args.count, 1 << 20));
+    response.body = { address: `0x${hex(address)}`, data: Buffer.from(bytes).toString('base64'), unreadableBytes: args.count - bytes.length };
+    this.sendResponse(response);
+  }
+
+  protected override writeMemoryRequest(response: DebugProtocol.WriteMemoryResponse, args: DebugProtocol.WriteMemoryArguments): void {
+    const address = (Number.parseInt(args.memoryReference, 16) + (args.offset ?? 0)) >>> 0;
+    const data = Buffer.from(args.data, 'base64');
+    try {
+      this.engine.writeMemory(address, data);
+    } catch (e) {
+      this.sendErrorResponse(response, { id: 2, format: (e as Error).message, showUser: true });
+      return;
+    }
+    response.body = { bytesWritten: data.length };
     this.sendResponse(response);
   }
 

@@ -211,3 +211,26 @@ test('a hit count stops at the Nth hit; logpoints print their values without sto
     assert.equal(parseInt(top.instructionPointerReference!, 16), parseInt(returnTo, 16));
   });
 });
+
+test('disassembly around the pc with symbols and lines; memory reads; writes refused inside history with the reason', async () => {
+  await withClient(async (dc) => {
+    await dc.hitBreakpoint(launchArgs, { path: DBG_C, line: lineIn(DBG_C, 'total += use_locals(5);') });
+    const pc = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].instructionPointerReference!;
+    const dis = await dc.disassembleRequest({ memoryReference: pc, instructionOffset: -3, instructionCount: 8, resolveSymbols: true });
+    const list = dis.body!.instructions;
+    assert.equal(list.length, 8);
+    assert.equal(parseInt(list[3].address, 16), parseInt(pc, 16), 'the pc is the fourth of them');
+    assert.match(list[3].symbol ?? '', /^main\+\d+$/);
+    assert.equal(list[3].line, lineIn(DBG_C, 'total += use_locals(5);'));
+    assert.ok(list.some((i) => /jal.*<use_locals>/.test(i.instruction)), list.map((i) => i.instruction).join('\n'));
+    for (let i = 1; i < list.length; i++) {
+      const step = parseInt(list[i].address, 16) - parseInt(list[i - 1].address, 16);
+      assert.ok(step === 2 || step === 4, `consecutive instructions: ${list[i - 1].address} → ${list[i].address}`);
+    }
+    const mem = await dc.customRequest('readMemory', { memoryReference: pc, count: 8 }) as DebugProtocol.ReadMemoryResponse;
+    const bytes = Buffer.from(mem.body!.data!, 'base64');
+    assert.equal(bytes.length, 8);
+    assert.equal(bytes.readUInt16LE(0).toString(16).padStart(4, '0'), list[3].instructionBytes!.slice(-4), 'the bytes of the instruction at the pc');
+    await assert.rejects(dc.customRequest('writeMemory', { memoryReference: pc, data: Buffer.from([0, 0]).toString('base64') }), /inside recorded history/);
+  });
+});
