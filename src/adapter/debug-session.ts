@@ -10,7 +10,7 @@ import {
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DebugInfo } from '../debuginfo/debug-info.js';
 import type { StackFrame as ProgramFrame } from '../debuginfo/stack.js';
-import { EngineError, type DebugEngine, type EngineStop } from '../engine/debug-engine.js';
+import { EngineError, type DebugEngine, type EngineStop, type WatchKind } from '../engine/debug-engine.js';
 import type { RvreplayLaunchArguments } from './launch-arguments.js';
 import { BreakpointTable } from './breakpoint-table.js';
 import { disassembleAround } from './disassembly.js';
@@ -26,6 +26,8 @@ export class RvreplayDebugSession extends LoggingDebugSession {
   private configured!: () => void;
   private readonly configurationDone = new Promise<void>((resolve) => (this.configured = resolve));
   private breakpoints: BreakpointTable | undefined;
+  /** The watched ranges of the data breakpoints. */
+  private watches: { address: number; size: number; kind: WatchKind }[] = [];
   /** The ids of the breakpoints that made the last stop. */
   private hitIds: number[] = [];
   /** The frames of the last stack trace, by id (valid while stopped). */
@@ -58,6 +60,7 @@ export class RvreplayDebugSession extends LoggingDebugSession {
       supportsLogPoints: true,
       supportsInstructionBreakpoints: true,
       supportsDisassembleRequest: true,
+      supportsDataBreakpoints: true, // break on value change (write), read or access, forward and in reverse
       supportsReadMemoryRequest: true,
       supportsWriteMemoryRequest: true,
       supportsSteppingGranularity: true, // instruction steps from the disassembly view
@@ -165,6 +168,48 @@ export class RvreplayDebugSession extends LoggingDebugSession {
     for (const f of stackFrames) f.instructionPointerReference ??= `0x${hex(pc)}`;
     response.body = { stackFrames, totalFrames: stackFrames.length };
     this.sendResponse(response);
+  }
+
+  protected override dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
+    const where = this.watchable(args);
+    response.body = typeof where === 'string'
+      ? { dataId: null, description: where }
+      : { dataId: `${where.address}:${where.size}`, description: `${args.name} (${where.size} bytes at 0x${hex(where.address)})`, accessTypes: ['write', 'read', 'readWrite'], canPersist: false };
+    this.sendResponse(response);
+  }
+
+  protected override setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
+    for (const w of this.watches) this.engine.removeWatchpoint(w.address, w.size, w.kind);
+    this.watches = [];
+    const breakpoints = args.breakpoints.map((b) => {
+      const m = /^(\d+):(\d+)$/.exec(b.dataId);
+      if (m === null) return { verified: false, message: `not a data breakpoint of this session: ${b.dataId}` };
+      const w = { address: Number(m[1]), size: Number(m[2]), kind: WATCH_KIND[b.accessType ?? 'write'] };
+      this.engine.addWatchpoint(w.address, w.size, w.kind);
+      this.watches.push(w);
+      return { verified: true };
+    });
+    response.body = { breakpoints };
+    this.sendResponse(response);
+  }
+
+  /** The memory a data breakpoint on `args` would watch, or why there is none. */
+  private watchable(args: DebugProtocol.DataBreakpointInfoArguments): { address: number; size: number } | string {
+    if (args.asAddress === true) {
+      const address = Number.parseInt(args.name, 16);
+      return Number.isNaN(address) ? `${args.name} is not an address` : { address, size: args.bytes ?? 4 };
+    }
+    if (this.info === undefined) return 'the program has no debug information';
+    const cpu = this.engine.machine.cpu;
+    const memory = { readMemory: (a: number, n: number) => fullRead(this.engine, a, n) };
+    const frame = args.frameId !== undefined ? this.frames[args.frameId] : this.info.callStack({ pc: cpu.pc, x: cpu.x }, memory, { maxFrames: 1 }).frames[0];
+    try {
+      const value = this.info.evaluate(args.name, memory, frame);
+      const size = value.bytes().length;
+      return value.address === undefined ? `${args.name} is not in memory (a register or a constant)` : { address: value.address, size };
+    } catch (e) {
+      return (e as Error).message;
+    }
   }
 
   protected override disassembleRequest(response: DebugProtocol.DisassembleResponse, args: DebugProtocol.DisassembleArguments): void {
@@ -289,6 +334,8 @@ export class RvreplayDebugSession extends LoggingDebugSession {
     this.sendEvent(event);
   }
 }
+
+const WATCH_KIND: Record<DebugProtocol.DataBreakpointAccessType, WatchKind> = { write: 'write', read: 'read', readWrite: 'access' };
 
 /** The DAP stop reason and, where the reason alone does not say it, a description for the user. */
 function describeStop(stop: EngineStop): [string, string?] {

@@ -234,3 +234,23 @@ test('disassembly around the pc with symbols and lines; memory reads; writes ref
     await assert.rejects(dc.customRequest('writeMemory', { memoryReference: pc, data: Buffer.from([0, 0]).toString('base64') }), /inside recorded history/);
   });
 });
+
+test('a data breakpoint on a variable: reverse continue stops at the store that last changed it, continue after the next', async () => {
+  await withClient(async (dc) => {
+    await dc.hitBreakpoint(launchArgs, { path: DBG_C, line: lineIn(DBG_C, 'done_flag = true;') });
+    const info = await dc.dataBreakpointInfoRequest({ name: 'counter' });
+    assert.ok(info.body.dataId, info.body.description);
+    assert.match(info.body.description, /counter \(4 bytes at 0x[0-9a-f]+\)/);
+    await dc.setBreakpointsRequest({ source: { path: DBG_C }, breakpoints: [] });
+    await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId!, accessType: 'write' }] });
+    const [, back] = await Promise.all([dc.reverseContinueRequest({ threadId: 1 }), dc.waitForEvent('stopped')]);
+    assert.equal((back as DebugProtocol.StoppedEvent).body.reason, 'data breakpoint');
+    const top = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0];
+    assert.equal(top.line, lineIn(DBG_C, 'counter += total;'), 'just before the store of counter += total');
+    const [, fwd] = await Promise.all([dc.continueRequest({ threadId: 1 }), dc.waitForEvent('stopped')]);
+    assert.equal((fwd as DebugProtocol.StoppedEvent).body.reason, 'data breakpoint');
+    const none = await dc.dataBreakpointInfoRequest({ name: 'no_such_thing' });
+    assert.equal(none.body.dataId, null);
+    assert.match(none.body.description, /No symbol "no_such_thing" in current context/);
+  });
+});
