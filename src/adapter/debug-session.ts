@@ -5,13 +5,18 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import {
-  InitializedEvent, LoggingDebugSession, OutputEvent, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread,
+  Event, InitializedEvent, LoggingDebugSession, OutputEvent, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DebugInfo } from '../debuginfo/debug-info.js';
 import type { StackFrame as ProgramFrame } from '../debuginfo/stack.js';
 import { EngineError, type DebugEngine, type EngineStop, type WatchKind } from '../engine/debug-engine.js';
 import type { RvreplayLaunchArguments } from './launch-arguments.js';
+import { LogReader } from '../replay/log/log-reader.js';
+import { answerTimelineRequest, isTimelineRequest, timelineHandlers } from '../replay/timeline/timeline-requests.js';
+import { TimelineSource } from '../replay/timeline/timeline-source.js';
+import { DebugEvent, DebugRequest, type GoLiveArgs, type PositionEventBody, type SnapshotArgs } from '../shared/debug-requests.js';
+import { TimelineDapEvent, type SeekArgs } from '../shared/timeline-protocol.js';
 import { BreakpointTable } from './breakpoint-table.js';
 import { disassembleAround } from './disassembly.js';
 import { openEngine, type OpenedEngine } from './session-launcher.js';
@@ -32,6 +37,8 @@ export class RvreplayDebugSession extends LoggingDebugSession {
   private hitIds: number[] = [];
   /** The frames of the last stack trace, by id (valid while stopped). */
   private frames: ProgramFrame[] = [];
+  /** The log as the timeline panel sees it, once the panel has asked. */
+  private timeline: TimelineSource | undefined;
 
   constructor() {
     super();
@@ -88,7 +95,10 @@ export class RvreplayDebugSession extends LoggingDebugSession {
     this.sendEvent(new InitializedEvent());
     await this.configurationDone;
     this.sendResponse(response);
-    if (launch.stopOnEntry === true) this.sendEvent(new StoppedEvent('entry', THREAD_ID));
+    if (launch.stopOnEntry === true) {
+      this.sendEvent(new StoppedEvent('entry', THREAD_ID));
+      this.afterStop();
+    }
     else void this.motion(() => this.untilApproved(() => this.engine.continue()));
   }
 
@@ -290,6 +300,75 @@ export class RvreplayDebugSession extends LoggingDebugSession {
     return granularity === 'instruction' || this.stepper === undefined;
   }
 
+  protected override async customRequest(command: string, response: DebugProtocol.Response, args: unknown): Promise<void> {
+    try {
+      response.body = await this.custom(command, args);
+      this.sendResponse(response);
+    } catch (e) {
+      this.sendErrorResponse(response, { id: 3, format: (e as Error).message, showUser: true });
+    }
+  }
+
+  private async custom(command: string, args: unknown): Promise<unknown> {
+    if (isTimelineRequest(command)) {
+      const handlers = timelineHandlers(this.refreshedTimeline(), (a: SeekArgs) => this.seekTo(a.icount));
+      return answerTimelineRequest(handlers, command, args as never);
+    }
+    switch (command) {
+      case DebugRequest.ReverseStepOut:
+        void this.motion(() => (this.stepper === undefined ? this.engine.reverseStepi() : this.stepper.reverseOut()));
+        return {};
+      case DebugRequest.SaveSnapshot:
+        return this.engine.saveSnapshot((args as SnapshotArgs).name);
+      case DebugRequest.LoadSnapshot: {
+        const name = (args as SnapshotArgs).name;
+        if (!this.engine.snapshots().some((s) => s.name === name)) throw new EngineError(`there is no snapshot named '${name}'`);
+        void this.motion(() => this.engine.loadSnapshot(name), 'goto');
+        return {};
+      }
+      case DebugRequest.Snapshots:
+        return { snapshots: this.engine.snapshots() };
+      case DebugRequest.GoLive: {
+        const goLive = this.engine.goLive;
+        if (goLive === undefined) throw new EngineError('going live needs a recording ("rr": "record"); in a replay, save a snapshot and record from it');
+        const r = await goLive.call(this.engine, (args as GoLiveArgs | undefined)?.rrfile);
+        this.timeline = undefined; // another log now
+        this.afterStop();
+        return { rrfile: r.log, icount: r.icount };
+      }
+      default:
+        throw new Error(`unknown request ${command}`);
+    }
+  }
+
+  /** The timeline's travel: the debugger stops at exactly `icount`. */
+  private async seekTo(icount: number): Promise<{ icount: number }> {
+    await this.motion(() => this.engine.seek(icount), 'goto');
+    return { icount: this.engine.icount };
+  }
+
+  /** The timeline's view of the log, brought up to date with the file and the position. */
+  private refreshedTimeline(): TimelineSource {
+    const opened = this.opened!;
+    opened.flushLog();
+    const bytes = readFileSync(opened.rrfile);
+    if (this.timeline === undefined) this.timeline = TimelineSource.open(bytes);
+    else this.timeline.update(LogReader.open(bytes), bytes);
+    const info = this.engine.info();
+    this.timeline.setPosition(info.icount);
+    this.timeline.setKeyframes(info.keyframes.icounts);
+    this.timeline.setLiveEdge(info.mode === 'record' ? info.historyEnd : undefined);
+    return this.timeline;
+  }
+
+  /** After every stop: where the session is in time, for the status bar and the timeline. */
+  private afterStop(): void {
+    const i = this.engine.info();
+    const body: PositionEventBody = { mode: i.mode, icount: i.icount, atLiveEdge: i.atLiveEdge, historyStart: i.historyStart, historyEnd: i.historyEnd };
+    this.sendEvent(new Event(DebugEvent.Position, body));
+    if (this.timeline !== undefined) this.sendEvent(new Event(TimelineDapEvent.Changed, this.refreshedTimeline().info()));
+  }
+
   /** Repeats `move` while it stops at breakpoints that do not want a stop (conditions, hit counts, logpoints). */
   private async untilApproved(move: () => Promise<EngineStop>): Promise<EngineStop> {
     for (;;) {
@@ -314,7 +393,7 @@ export class RvreplayDebugSession extends LoggingDebugSession {
   }
 
   /** Runs a motion and reports where it stopped (DAP answers motion requests at once). */
-  private async motion(run: () => Promise<EngineStop>): Promise<void> {
+  private async motion(run: () => Promise<EngineStop>, doneReason = 'step'): Promise<void> {
     let stop: EngineStop;
     try {
       stop = await run();
@@ -324,7 +403,8 @@ export class RvreplayDebugSession extends LoggingDebugSession {
       return;
     }
     this.opened?.flushOutput();
-    const [reason, description] = describeStop(stop);
+    const [described, description] = describeStop(stop);
+    const reason = stop.reason.kind === 'done' ? doneReason : described;
     const event = new StoppedEvent(reason, THREAD_ID) as DebugProtocol.StoppedEvent;
     if (stop.reason.kind === 'breakpoint') event.body.hitBreakpointIds = this.hitIds;
     if (description !== undefined) {
@@ -332,6 +412,7 @@ export class RvreplayDebugSession extends LoggingDebugSession {
       event.body.text = description;
     }
     this.sendEvent(event);
+    this.afterStop();
   }
 }
 

@@ -20,6 +20,10 @@ import type { RrMode, RvreplayLaunchArguments } from './launch-arguments.js';
 
 export interface OpenedEngine {
   engine: DebugEngine;
+  /** The log: read by the timeline (a recording's grows). */
+  rrfile: string;
+  /** Writes what the recorder holds of the log, so a reader of the file sees it all (a recording). */
+  flushLog(): void;
   /** Sends the guest output collected so far as one output event. */
   flushOutput(): void;
   close(): Promise<void>;
@@ -62,6 +66,10 @@ async function openRecord(args: RvreplayLaunchArguments, rrfile: string, console
     });
     return {
       engine: recording.handle,
+      get rrfile() {
+        return recording.current.rrfile;
+      },
+      flushLog: () => recording.current.recorder.flush(),
       flushOutput: () => console.flush(),
       close: async () => {
         await recording.finish('user');
@@ -98,6 +106,8 @@ function openReplay(args: RvreplayLaunchArguments, rrfile: string, console: DapC
   const engine = new ReplayEngine(session.machine, session.replayer, shown, keyframeOptions(args));
   return {
     engine,
+    rrfile,
+    flushLog: () => {},
     flushOutput: () => console.flush(),
     close: async () => {
       for (const d of session.disks) d.close();

@@ -73,6 +73,21 @@ export class SourceStepper {
     return this.runTo(caller.pc, cfa !== undefined ? (now) => now >= cfa : (now) => now > sp);
   }
 
+  /** Backward out of this frame, onto the call in the caller (what DAP lacks: a reverse stepOut). */
+  async reverseOut(): Promise<StepResult> {
+    const cpu = this.engine.machine.cpu;
+    const fn = this.info.functionAt(cpu.pc);
+    if (fn === undefined) return this.engine.reverseStepi();
+    if (cpu.pc !== fn.entryPc) {
+      // At the entry of this invocation, sp is the caller's: the frame's CFA.
+      const frames = this.info.callStack({ pc: cpu.pc, x: cpu.x }, { readMemory: (a, n) => this.read(a, n) }, { maxFrames: 1 }).frames;
+      const cfa = frames[0]?.physical.cfa;
+      const back = await this.reverseTo(fn.entryPc, (sp) => cfa === undefined || sp === cfa);
+      if (back.reason.kind !== 'done') return back;
+    }
+    return this.engine.reverseStepi();
+  }
+
   /** Just stepped into a function at its entry: on to the end of its prologue, as gdb's step does. */
   private async pastPrologue(stop: StepResult): Promise<StepResult> {
     const fn = this.info.functionAt(this.engine.machine.cpu.pc);

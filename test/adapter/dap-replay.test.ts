@@ -254,3 +254,38 @@ test('a data breakpoint on a variable: reverse continue stops at the store that 
     assert.match(none.body.description, /No symbol "no_such_thing" in current context/);
   });
 });
+
+test('custom requests: position events, snapshots, reverse step out, the timeline answered from the log with seek stopping where it asks', async () => {
+  await withClient(async (dc) => {
+    const positions: DebugProtocol.Event[] = [];
+    dc.on('rvreplay/position', (e: DebugProtocol.Event) => positions.push(e));
+    await dc.hitBreakpoint(launchArgs, { path: WALK_C, line: lineIn(WALK_C, 'BP:probe') });
+    await dc.setBreakpointsRequest({ source: { path: WALK_C }, breakpoints: [] });
+    const last = positions[positions.length - 1]?.body as { mode: string; icount: number; atLiveEdge: boolean; historyEnd: number };
+    assert.equal(last.mode, 'replay');
+    assert.equal(last.atLiveEdge, false);
+    const saved = await dc.customRequest('rvreplay/saveSnapshot', { name: 'atprobe' });
+    assert.equal(saved.body.icount, last.icount);
+    const listed = await dc.customRequest('rvreplay/snapshots', {});
+    assert.deepEqual(listed.body.snapshots.map((s: { name: string }) => s.name), ['atprobe']);
+    // Reverse step out: from probe (its first call, from use_locals) back onto the call.
+    const [, out] = await Promise.all([dc.customRequest('rvreplay/reverseStepOut', {}), dc.waitForEvent('stopped')]);
+    assert.equal((out as DebugProtocol.StoppedEvent).body.reason, 'step');
+    const top = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0];
+    assert.equal(top.name, 'use_locals');
+    assert.equal(top.line, lineIn(DBG_C, 'BP:use-locals'), 'on the call to probe');
+    // Load the snapshot: back at probe.
+    const [, loaded] = await Promise.all([dc.customRequest('rvreplay/loadSnapshot', { name: 'atprobe' }), dc.waitForEvent('stopped')]);
+    assert.equal((loaded as DebugProtocol.StoppedEvent).body.reason, 'goto');
+    assert.equal((await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].name, 'probe');
+    // The timeline: the log's bounds, and a seek that stops at the icount asked.
+    const info = await dc.customRequest('rvreplay/timelineInfo', {});
+    assert.equal(info.body.end, last.historyEnd);
+    const [seek, stopped] = await Promise.all([dc.customRequest('rvreplay/seek', { icount: 1000 }), dc.waitForEvent('stopped')]);
+    assert.equal(seek.body.icount, 1000);
+    assert.equal((stopped as DebugProtocol.StoppedEvent).body.reason, 'goto');
+    assert.equal((positions[positions.length - 1].body as { icount: number }).icount, 1000);
+    await assert.rejects(dc.customRequest('rvreplay/goLive', {}), /going live needs a recording/);
+    await assert.rejects(dc.customRequest('rvreplay/loadSnapshot', { name: 'nope' }), /no snapshot named 'nope'/);
+  });
+});
