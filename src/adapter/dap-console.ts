@@ -1,16 +1,30 @@
 // The guest's serial console in a debug session: its output goes to VS Code as output events,
-// collected and sent between motions (and whenever a few KiB have gathered). It takes no input
-// yet, so a guest that waits for typed input stops as idle rather than waiting forever.
+// collected and sent between motions (and whenever a few KiB have gathered); its input comes from
+// the user (the rvreplay/serialInput request, from the console terminal) while recording, and
+// waits in a queue until a checkpoint at the live edge hands it to the UART. A replay takes none:
+// its input is in the log.
 
 import type { CharBackend } from '../emu/host/char-backend.js';
 
 export class DapConsole implements CharBackend {
-  readonly inputOpen = false;
   readonly quitRequested = false;
   private bytes: number[] = [];
   private readonly decoder = new TextDecoder();
+  private readonly input: number[] = [];
+  private wake: (() => void) | undefined;
 
-  constructor(private readonly send: (text: string) => void) {}
+  constructor(
+    private readonly send: (text: string) => void,
+    /** True while recording: input may come, so a guest waiting for it waits. */
+    readonly inputOpen: boolean,
+  ) {}
+
+  /** Bytes the user typed, for the guest. */
+  type(bytes: Uint8Array): void {
+    this.input.push(...bytes);
+    this.wake?.();
+    this.wake = undefined;
+  }
 
   open(): Promise<void> {
     return Promise.resolve();
@@ -33,9 +47,12 @@ export class DapConsole implements CharBackend {
     if (text !== '') this.send(text);
   }
 
-  deliver(_accept: (byte: number) => boolean): void {}
+  deliver(accept: (byte: number) => boolean): void {
+    while (this.input.length > 0 && accept(this.input[0])) this.input.shift();
+  }
 
   waitForInput(): Promise<void> {
-    return new Promise(() => {});
+    if (this.input.length > 0) return Promise.resolve();
+    return new Promise((resolve) => (this.wake = resolve));
   }
 }

@@ -15,7 +15,7 @@ import type { RvreplayLaunchArguments } from './launch-arguments.js';
 import { LogReader } from '../replay/log/log-reader.js';
 import { answerTimelineRequest, isTimelineRequest, timelineHandlers } from '../replay/timeline/timeline-requests.js';
 import { TimelineSource } from '../replay/timeline/timeline-source.js';
-import { DebugEvent, DebugRequest, type GoLiveArgs, type PositionEventBody, type SnapshotArgs } from '../shared/debug-requests.js';
+import { DebugEvent, DebugRequest, type GoLiveArgs, type PositionEventBody, type SerialInputArgs, type SnapshotArgs } from '../shared/debug-requests.js';
 import { TimelineDapEvent, type SeekArgs } from '../shared/timeline-protocol.js';
 import { BreakpointTable } from './breakpoint-table.js';
 import { disassembleAround } from './disassembly.js';
@@ -335,6 +335,11 @@ export class RvreplayDebugSession extends LoggingDebugSession {
         this.timeline = undefined; // another log now
         this.afterStop();
         return { rrfile: r.log, icount: r.icount };
+      }
+      case DebugRequest.SerialInput: {
+        if (this.engine.info().mode !== 'record') throw new EngineError('the replay is read-only: its console input is in the log');
+        this.opened!.console.type(new TextEncoder().encode((args as SerialInputArgs).text));
+        return {};
       }
       default:
         throw new Error(`unknown request ${command}`);

@@ -26,6 +26,8 @@ export interface OpenedEngine {
   flushLog(): void;
   /** Sends the guest output collected so far as one output event. */
   flushOutput(): void;
+  /** The guest's console (to type into while recording). */
+  console: DapConsole;
   close(): Promise<void>;
 }
 
@@ -38,7 +40,7 @@ export async function openEngine(args: RvreplayLaunchArguments, output: (text: s
   const mode = args.rr ?? 'record';
   if (!MODES.includes(mode)) throw new Error(`"rr" is ${JSON.stringify(mode)}; it must be one of ${MODES.map((m) => `"${m}"`).join(', ')}`);
   const rrfile = args.rrfile ?? `${args.program}.rr`;
-  const console = new DapConsole(output);
+  const console = new DapConsole(output, mode === 'record');
   try {
     if (mode === 'replay') return openReplay(args, rrfile, console);
     if (mode === 'record') return await openRecord(args, rrfile, console);
@@ -71,6 +73,7 @@ async function openRecord(args: RvreplayLaunchArguments, rrfile: string, console
       },
       flushLog: () => recording.current.recorder.flush(),
       flushOutput: () => console.flush(),
+      console,
       close: async () => {
         await recording.finish('user');
         await devices.close();
@@ -109,6 +112,7 @@ function openReplay(args: RvreplayLaunchArguments, rrfile: string, console: DapC
     rrfile,
     flushLog: () => {},
     flushOutput: () => console.flush(),
+    console,
     close: async () => {
       for (const d of session.disks) d.close();
     },

@@ -14,6 +14,8 @@ export const DebugRequest = {
   Snapshots: 'rvreplay/snapshots',
   /** In a recording, discards the future and records on from here into a new log: args GoLiveArgs, body GoLiveBody. */
   GoLive: 'rvreplay/goLive',
+  /** Text typed into the guest's console: args SerialInputArgs (a recording only; a replay's input is in its log). */
+  SerialInput: 'rvreplay/serialInput',
 } as const;
 
 /** Custom DAP events of an rvreplay debug session. */
@@ -45,6 +47,11 @@ export interface GoLiveArgs {
 export interface GoLiveBody {
   rrfile: string;
   icount: number;
+}
+
+export interface SerialInputArgs {
+  /** UTF-8 text, as typed (a terminal's Enter is "\r"). */
+  text: string;
 }
 
 export interface PositionEventBody {

@@ -10,7 +10,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { runCli } from '../support/cli.js';
+import { buildAsmGuest, runCli } from '../support/cli.js';
+import { ECHO_IRQ } from '../support/guests.js';
 import { tempDir } from '../support/toolchain.js';
 import { GUEST_DIR, guestPath } from '../unit/debuginfo-gdb.js';
 
@@ -288,4 +289,34 @@ test('custom requests: position events, snapshots, reverse step out, the timelin
     await assert.rejects(dc.customRequest('rvreplay/goLive', {}), /going live needs a recording/);
     await assert.rejects(dc.customRequest('rvreplay/loadSnapshot', { name: 'nope' }), /no snapshot named 'nope'/);
   });
+});
+
+test('recording: text typed into the console reaches the guest at the live edge, is recorded, and replays', async () => {
+  const echo = buildAsmGuest(tmp.dir, 'echo', ECHO_IRQ);
+  const log = join(tmp.dir, 'echo.rr');
+  await withClient(async (dc) => {
+    const output: string[] = [];
+    dc.on('output', (e: DebugProtocol.OutputEvent) => {
+      if (e.body.category === 'stdout') output.push(e.body.output);
+    });
+    await Promise.all([
+      dc.waitForEvent('initialized').then(() => dc.configurationDoneRequest()),
+      dc.launch({ program: echo, rr: 'record', rrfile: log, stopOnEntry: true }),
+      dc.waitForEvent('stopped'),
+    ]);
+    await dc.customRequest('rvreplay/serialInput', { text: 'hi' });
+    // The guest echoes, then waits for more: the continue waits with it, until 'q' ends the guest.
+    const stopped = dc.waitForEvent('stopped');
+    await dc.continueRequest({ threadId: 1 });
+    await dc.customRequest('rvreplay/serialInput', { text: 'q' });
+    assert.match((await stopped as DebugProtocol.StoppedEvent).body.description ?? '', /exited with code 0/);
+    assert.equal(output.join(''), 'hi');
+    await dc.disconnectRequest({});
+  });
+  const rep = await runCli(['replay', echo, '--rrfile', log]);
+  assert.equal(rep.status, 0, rep.stderr);
+  assert.equal(rep.stdout, 'hi');
+  const dump = await runCli(['dump', log, '--kind', 'serial-in']);
+  // One byte per checkpoint: the guest leaves the UART's FIFO off, so it holds one byte at a time.
+  assert.deepEqual([...dump.stdout.matchAll(/serial-in dev=0 "(.)"/g)].map((m) => m[1]).join(''), 'hiq');
 });
