@@ -12,6 +12,7 @@ import { DebugInfo } from '../debuginfo/debug-info.js';
 import type { StackFrame as ProgramFrame } from '../debuginfo/stack.js';
 import { EngineError, type DebugEngine, type EngineStop, type WatchKind } from '../engine/debug-engine.js';
 import type { RvreplayLaunchArguments } from './launch-arguments.js';
+import { trapName } from '../replay/describe-event.js';
 import { LogReader } from '../replay/log/log-reader.js';
 import { answerTimelineRequest, isTimelineRequest, timelineHandlers } from '../replay/timeline/timeline-requests.js';
 import { TimelineSource } from '../replay/timeline/timeline-source.js';
@@ -68,6 +69,11 @@ export class RvreplayDebugSession extends LoggingDebugSession {
       supportsInstructionBreakpoints: true,
       supportsDisassembleRequest: true,
       supportsDataBreakpoints: true, // break on value change (write), read or access, forward and in reverse
+      // Break when the guest takes a trap: forward at the handler, in reverse at the cause.
+      exceptionBreakpointFilters: [
+        { filter: 'exceptions', label: 'Guest exceptions', description: 'illegal instructions, access and page faults, ecall, ebreak: forward at the handler, in reverse at the instruction that trapped' },
+        { filter: 'interrupts', label: 'Interrupts', description: 'timer, software and external interrupts taken' },
+      ],
       supportsReadMemoryRequest: true,
       supportsWriteMemoryRequest: true,
       supportsSteppingGranularity: true, // instruction steps from the disassembly view
@@ -154,6 +160,11 @@ export class RvreplayDebugSession extends LoggingDebugSession {
       address: addresses[i] >>> 0, condition: b.condition, hitCondition: b.hitCondition,
     })));
     response.body = { breakpoints: placed.map((p) => ({ id: p.id, verified: true, instructionReference: `0x${hex(p.address)}` })) };
+    this.sendResponse(response);
+  }
+
+  protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
+    this.engine.breakOnTraps({ exceptions: args.filters.includes('exceptions'), interrupts: args.filters.includes('interrupts') });
     this.sendResponse(response);
   }
 
@@ -431,6 +442,7 @@ function describeStop(stop: EngineStop): [string, string?] {
     case 'breakpoint': return ['breakpoint'];
     case 'watchpoint': return ['data breakpoint', `${r.access} of 0x${hex(r.address)}`];
     case 'icount': return ['goto', `icount ${r.icount}`];
+    case 'trap': return ['exception', `The guest took ${trapName(r.cause, r.interrupt)}`];
     case 'history-begin': return ['step', 'The beginning of recorded history'];
     case 'history-end': {
       if (r.exit === undefined) return ['step', 'The end of recorded history'];

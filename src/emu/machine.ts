@@ -274,6 +274,7 @@ export class VirtMachine implements VirtualClock {
       this.timers.fireDue(this.nowNs());
       if (cpu.icount >= limit) return 'limit';
       cpu.takeInterrupt();
+      if (cpu.debug.hit !== undefined) return 'debug'; // stopped on taking the interrupt
       if (cpu.waiting) {
         const next = this.timers.nextDeadlineNs();
         if (next === Infinity) return 'idle';

@@ -20,6 +20,11 @@ export type StopReason =
    * one to execute), as gdb expects of both.
    */
   | { kind: 'watchpoint'; watch: WatchKind; address: number; access: 'read' | 'write' }
+  /**
+   * The guest took a trap of a kind set with breakOnTraps. Forward, the position is the handler's
+   * first instruction; in reverse, the instruction that trapped (or was interrupted).
+   */
+  | { kind: 'trap'; cause: number; interrupt: boolean }
   /** The position reached the icount set with breakAtIcount (QEMU's replay_break). */
   | { kind: 'icount'; icount: number }
   /** A reverse motion reached the start of history: nothing before this can be seen. */
@@ -95,6 +100,8 @@ export interface DebugEngine {
   removeBreakpoint(pc: number): void;
   addWatchpoint(address: number, length: number, kind: WatchKind): void;
   removeWatchpoint(address: number, length: number, kind: WatchKind): void;
+  /** Stops forward and reverse motions at traps the guest takes: its exceptions, interrupts, or both. */
+  breakOnTraps(kinds: { exceptions: boolean; interrupts: boolean }): void;
   /** Stops forward and reverse motions when they reach `icount`; undefined clears it. */
   breakAtIcount(icount: number | undefined): void;
 

@@ -51,6 +51,10 @@ export class EngineHandle implements DebugEngine {
     this.current.removeWatchpoint(address, length, kind);
   }
 
+  breakOnTraps(kinds: { exceptions: boolean; interrupts: boolean }): void {
+    this.current.breakOnTraps(kinds);
+  }
+
   breakAtIcount(icount: number | undefined): void {
     this.current.breakAtIcount(icount);
   }

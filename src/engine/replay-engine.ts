@@ -131,6 +131,10 @@ export class ReplayEngine implements DebugEngine {
     this.machine.cpu.debug.removeWatch(start, start + length, kind !== 'write', kind !== 'read');
   }
 
+  breakOnTraps(kinds: { exceptions: boolean; interrupts: boolean }): void {
+    this.machine.cpu.debug.breakOnTraps = { ...kinds };
+  }
+
   breakAtIcount(icount: number | undefined): void {
     this.icountBreak = icount;
   }
@@ -395,6 +399,7 @@ export class ReplayEngine implements DebugEngine {
 
   private hitReason(hit: DebugHit): StopReason {
     if (hit.kind === 'breakpoint') return { kind: 'breakpoint', pc: hit.pc };
+    if (hit.kind === 'trap') return { kind: 'trap', cause: hit.cause, interrupt: hit.interrupt };
     const w = hit.range;
     const watch: WatchKind = w.read && w.write ? 'access' : w.write ? 'write' : 'read';
     return { kind: 'watchpoint', watch, address: hit.address, access: hit.access };

@@ -13,6 +13,7 @@
 // - the icount break (QEMU's replay_break): a console line naming the icount, then T05.
 
 import type { EngineStop, WatchKind } from '../engine/debug-engine.js';
+import { trapName } from '../replay/describe-event.js';
 
 export const THREAD_ID = 1;
 
@@ -46,6 +47,8 @@ export function stopReply(stop: EngineStop, options: StopReplyOptions): StopRepl
     }
     case 'watchpoint':
       return { packet: trap(`${WATCH_REASON[r.watch]}:${(r.address >>> 0).toString(16)};`) };
+    case 'trap':
+      return { console: `rvreplay: the guest took ${trapName(r.cause, r.interrupt)}\n`, packet: trap() };
     case 'icount':
       return { console: `rvreplay: stopped at the icount break, icount ${r.icount}\n`, packet: trap() };
     case 'history-begin':

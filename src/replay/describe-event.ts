@@ -8,13 +8,20 @@ export const INTERRUPT_NAMES: ReadonlyMap<number, string> = new Map([
   [7, 'machine timer'], [9, 'supervisor external'], [11, 'machine external'],
 ]);
 
-const EXCEPTION_NAMES: ReadonlyMap<number, string> = new Map([
+/** Exception causes by number, as the privileged spec names them. */
+export const EXCEPTION_NAMES: ReadonlyMap<number, string> = new Map([
   [0, 'instruction address misaligned'], [1, 'instruction access fault'], [2, 'illegal instruction'],
   [3, 'breakpoint'], [4, 'load address misaligned'], [5, 'load access fault'],
   [6, 'store/AMO address misaligned'], [7, 'store/AMO access fault'], [8, 'ecall from U-mode'],
   [9, 'ecall from S-mode'], [11, 'ecall from M-mode'], [12, 'instruction page fault'],
   [13, 'load page fault'], [15, 'store/AMO page fault'],
 ]);
+
+/** A trap in words: "the machine timer interrupt (cause 7)", "an illegal instruction exception (cause 2)". */
+export function trapName(cause: number, interrupt: boolean): string {
+  const name = (interrupt ? INTERRUPT_NAMES : EXCEPTION_NAMES).get(cause) ?? 'unknown';
+  return interrupt ? `the ${name} interrupt (cause ${cause})` : `a ${name} exception (cause ${cause})`;
+}
 
 export function describeEvent(e: LogEvent | undefined): string {
   if (e === undefined) return 'nothing more (the log ends)';

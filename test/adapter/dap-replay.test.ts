@@ -320,3 +320,27 @@ test('recording: text typed into the console reaches the guest at the live edge,
   // One byte per checkpoint: the guest leaves the UART's FIFO off, so it holds one byte at a time.
   assert.deepEqual([...dump.stdout.matchAll(/serial-in dev=0 "(.)"/g)].map((m) => m[1]).join(''), 'hiq');
 });
+
+test('exception breakpoints on interrupts: forward in the handler, in reverse where the guest was interrupted', async () => {
+  const timer = guestPath('c-timer');
+  const log = join(tmp.dir, 'timer.rr');
+  assert.equal((await runCli(['record', timer, '--rrfile', log])).status, 0);
+  await withClient(async (dc) => {
+    const first = Promise.all([
+      dc.waitForEvent('initialized').then(async () => {
+        await dc.setExceptionBreakpointsRequest({ filters: ['interrupts'] });
+        await dc.configurationDoneRequest();
+      }),
+      dc.launch({ program: timer, rr: 'replay', rrfile: log }),
+      dc.waitForEvent('stopped'),
+    ]);
+    const stopped = (await first)[2] as DebugProtocol.StoppedEvent;
+    assert.equal(stopped.body.reason, 'exception');
+    assert.match(stopped.body.description ?? '', /machine timer interrupt \(cause 7\)/);
+    assert.equal((await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].name, 'on_trap');
+    await Promise.all([dc.continueRequest({ threadId: 1 }), dc.waitForEvent('stopped')]);
+    const [, back] = await Promise.all([dc.reverseContinueRequest({ threadId: 1 }), dc.waitForEvent('stopped')]);
+    assert.equal((back as DebugProtocol.StoppedEvent).body.reason, 'exception');
+    assert.equal((await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].name, 'main', 'where the interrupt came in');
+  });
+});

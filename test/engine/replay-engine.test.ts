@@ -299,3 +299,25 @@ test('a log that the machine does not follow: motions stop with "diverged", nami
   assert.deepEqual(back.reason, { kind: 'done' });
   assert.equal(stateOf(e), straightTo(COMPUTE, 100_000));
 });
+
+test('breaking on traps: forward at the handler\'s first instruction, in reverse at the instruction the trap interrupted', async () => {
+  const handler = readElfSymbols(TIMER).get('on_trap')!.value;
+  const entries: number[] = [];
+  walk(TIMER, (s) => {
+    if (s.machine.cpu.pc === handler) entries.push(s.machine.icount);
+  });
+  const e = engine(TIMER, { interval: 300, budgetBytes: 64 * 1024 * 1024 });
+  e.breakOnTraps({ exceptions: false, interrupts: true });
+  for (const h of entries.slice(0, 3)) {
+    const stop = await e.continue();
+    assert.deepEqual(stop.reason, { kind: 'trap', cause: 7, interrupt: true });
+    assert.equal(stop.icount, h, 'at the handler');
+    assert.equal(stop.pc, handler);
+  }
+  const back = await e.reverseContinue();
+  assert.deepEqual(back.reason, { kind: 'trap', cause: 7, interrupt: true });
+  assert.equal(back.icount, entries[2] - 1, 'just before the interrupt was taken');
+  assert.notEqual(back.pc, handler);
+  e.breakOnTraps({ exceptions: true, interrupts: false });
+  assert.equal((await e.continue()).reason.kind, 'history-end', 'the timer guest takes no exceptions');
+});

@@ -146,6 +146,10 @@ export class ForwardEngine implements DebugEngine {
     return this.watches.length;
   }
 
+  breakOnTraps(kinds: { exceptions: boolean; interrupts: boolean }): void {
+    this.machine.cpu.debug.breakOnTraps = { ...kinds };
+  }
+
   breakAtIcount(icount: number | undefined): void {
     this.icountBreak = icount;
   }

@@ -17,6 +17,8 @@ export interface WatchRange {
 /** What stopped the hart: reported once, then cleared by the machine's next run. */
 export type DebugHit =
   | { kind: 'breakpoint'; pc: number; icount: number }
+  /** A trap was taken at `icount` (the step into the handler): the hart stops at the handler's first instruction. */
+  | { kind: 'trap'; cause: number; interrupt: boolean; icount: number }
   /** `icount` is the accessing instruction's: the hart stops after it, at icount + 1. */
   | { kind: 'watch'; range: WatchRange; address: number; access: WatchAccess; icount: number };
 
@@ -30,6 +32,8 @@ export class HartDebug {
   /** A breakpoint at this icount is not reported: execution resumes from it. */
   resumeIcount = -1;
   hit: DebugHit | undefined;
+  /** Which traps stop the hart once taken: exceptions, interrupts, both or none. */
+  breakOnTraps = { exceptions: false, interrupts: false };
   /** Set by the hart: called when watching turns on or off (it changes the hart's data path). */
   onWatchingChanged: () => void = () => {};
 
@@ -96,6 +100,14 @@ export class HartDebug {
     const was = this.watching;
     this.watchList = this.watchList.filter((_, k) => k !== i);
     if (this.watching !== was) this.onWatchingChanged();
+    return true;
+  }
+
+  /** The hart takes a trap at `icount`: true when that stops it. */
+  noteTrap(cause: number, interrupt: boolean, icount: number): boolean {
+    if (!this.armedFlag || this.hit !== undefined) return false;
+    if (!(interrupt ? this.breakOnTraps.interrupts : this.breakOnTraps.exceptions)) return false;
+    this.hit = { kind: 'trap', cause, interrupt, icount };
     return true;
   }
 

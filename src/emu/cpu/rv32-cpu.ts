@@ -461,6 +461,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
   /** Enters the trap handler (delegated to S when medeleg/mideleg say so) and returns its pc. */
   private enterTrap(cause: number, tval: number, epc: number, interrupt: boolean): number {
     this.trapObserver?.(cause, interrupt);
+    if (this.debug.noteTrap(cause, interrupt, this.c[C_ICOUNT])) this.limit = 0;
     const s = this.s;
     const priv = s[S_PRIV];
     const delegated = priv <= C.PRV_S && ((interrupt ? s[S_MIDELEG] : s[S_MEDELEG]) & (1 << cause)) !== 0;
