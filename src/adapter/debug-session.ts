@@ -423,14 +423,21 @@ export class RvreplayDebugSession extends LoggingDebugSession {
     const reason = stop.reason.kind === 'done' ? doneReason : described;
     const event = new StoppedEvent(reason, THREAD_ID) as DebugProtocol.StoppedEvent;
     if (stop.reason.kind === 'breakpoint') event.body.hitBreakpointIds = this.hitIds;
-    if (description !== undefined) {
-      event.body.description = description;
-      event.body.text = description;
-    }
+    // Where in time, always: VS Code shows the description in the call stack's "Paused on ...".
+    const info = this.engine.info();
+    const when = `icount ${stop.icount}${info.mode === 'record' ? (info.atLiveEdge ? ', live' : ', in history') : ''}`;
+    event.body.description = `${description ?? REASON_WORDS[reason] ?? reason}, ${when}`;
+    if (description !== undefined) event.body.text = description;
     this.sendEvent(event);
     this.afterStop();
   }
 }
+
+/** What VS Code would call each stop reason, before the icount is added. */
+const REASON_WORDS: Record<string, string> = {
+  step: 'step', breakpoint: 'breakpoint', pause: 'pause', entry: 'entry', goto: 'goto',
+  'data breakpoint': 'data breakpoint', exception: 'exception',
+};
 
 const WATCH_KIND: Record<DebugProtocol.DataBreakpointAccessType, WatchKind> = { write: 'write', read: 'read', readWrite: 'access' };
 

@@ -285,6 +285,7 @@ test('custom requests: position events, snapshots, reverse step out, the timelin
     const [seek, stopped] = await Promise.all([dc.customRequest('rvreplay/seek', { icount: 1000 }), dc.waitForEvent('stopped')]);
     assert.equal(seek.body.icount, 1000);
     assert.equal((stopped as DebugProtocol.StoppedEvent).body.reason, 'goto');
+    assert.equal((stopped as DebugProtocol.StoppedEvent).body.description, 'goto, icount 1000', 'the stop says where in time');
     assert.equal((positions[positions.length - 1].body as { icount: number }).icount, 1000);
     await assert.rejects(dc.customRequest('rvreplay/goLive', {}), /going live needs a recording/);
     await assert.rejects(dc.customRequest('rvreplay/loadSnapshot', { name: 'nope' }), /no snapshot named 'nope'/);
