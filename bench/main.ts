@@ -11,10 +11,11 @@ import { rrVsQemuCase } from './rr-vs-qemu.js';
 import { runVsQemuCase } from './run-vs-qemu.js';
 import { formatResults } from './table.js';
 import { timelineCase } from './timeline.js';
+import { timeTravelCase } from './time-travel.js';
 
-/** Every case, in the order they run. Later cases (seek) are appended here. */
+/** Every case, in the order they run. */
 function allCases(): BenchCase[] {
-  return [...GUESTS.map(runVsQemuCase), ...GUESTS.map(rrVsQemuCase), timelineCase()];
+  return [...GUESTS.map(runVsQemuCase), ...GUESTS.map(rrVsQemuCase), timelineCase(), timeTravelCase()];
 }
 
 async function main(argv: readonly string[]): Promise<number> {
