@@ -7,7 +7,7 @@
 // one is a note. Checks (problems): a seek reached by two routes lands on the same state, and
 // the hit reverse-continue finds is the last one before the position.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openReplaySession, type ReplaySession } from '../src/cli/replay-session.js';
@@ -59,6 +59,7 @@ async function measure(ctx: BenchContext, dir: string, opened: ReplaySession[]):
   if (rec.run.exitCode !== 0 || rec.stats === undefined) {
     return [{ table: TABLE, cells: [], problems: [`tt: the recording failed (status ${rec.run.exitCode}): ${rec.otherStderr}`], notes: [] }];
   }
+  if (rec.run.stdout !== readFileSync(join(GUESTS_DIR, 'timetravel.expected'), 'utf8')) problems.push('tt: the recording\'s output differs from timetravel.expected (QEMU\'s)');
   const recMs = rec.stats.coreWallMs;
   row('record (rvreplay record)', [ms('median ms', recMs), ms('max ms', recMs), { header: 'detail', value: `${grouped(rec.stats.icount)} instructions`, align: 'left' }]);
 
