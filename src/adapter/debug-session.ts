@@ -19,6 +19,7 @@ import { TimelineSource } from '../replay/timeline/timeline-source.js';
 import { DebugEvent, DebugRequest, type GoLiveArgs, type PositionEventBody, type SerialInputArgs, type SnapshotArgs } from '../shared/debug-requests.js';
 import { TimelineDapEvent, type SeekArgs } from '../shared/timeline-protocol.js';
 import { BreakpointTable } from './breakpoint-table.js';
+import { FrameScopes } from './frame-scopes.js';
 import { disassembleAround } from './disassembly.js';
 import { openEngine, type OpenedEngine } from './session-launcher.js';
 import { SourceStepper } from './source-stepper.js';
@@ -32,6 +33,7 @@ export class RvreplayDebugSession extends LoggingDebugSession {
   private configured!: () => void;
   private readonly configurationDone = new Promise<void>((resolve) => (this.configured = resolve));
   private breakpoints: BreakpointTable | undefined;
+  private values: FrameScopes | undefined;
   /** The watched ranges of the data breakpoints. */
   private watches: { address: number; size: number; kind: WatchKind }[] = [];
   /** The ids of the breakpoints that made the last stop. */
@@ -89,6 +91,7 @@ export class RvreplayDebugSession extends LoggingDebugSession {
       this.opened = await openEngine(launch, (text) => this.sendEvent(new OutputEvent(text, 'stdout')));
       this.info = debugInfoOf(launch.program);
       this.breakpoints = new BreakpointTable(this.opened.engine);
+      this.values = new FrameScopes(this.info, this.opened.engine);
       this.stepper = this.info === undefined ? undefined : new SourceStepper(this.opened.engine, this.info, (stop) => this.approve(stop));
     } catch (e) {
       this.sendErrorResponse(response, { id: 1, format: (e as Error).message, showUser: true });
@@ -259,6 +262,33 @@ export class RvreplayDebugSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
+  protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
+    response.body = { scopes: this.values!.scopes(this.frames[args.frameId]) };
+    this.sendResponse(response);
+  }
+
+  protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
+    response.body = { variables: this.values!.variables(args) };
+    this.sendResponse(response);
+  }
+
+  protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
+    try {
+      const frame = args.frameId === undefined ? this.topFrame() : this.frames[args.frameId];
+      response.body = this.values!.evaluate(args.expression, frame);
+      this.sendResponse(response);
+    } catch (e) {
+      this.sendErrorResponse(response, { id: 4, format: (e as Error).message, showUser: args.context === 'repl' });
+    }
+  }
+
+  /** The innermost frame now (for requests that name none). */
+  private topFrame(): ProgramFrame | undefined {
+    const cpu = this.engine.machine.cpu;
+    const memory = { readMemory: (a: number, n: number) => fullRead(this.engine, a, n) };
+    return this.info?.callStack({ pc: cpu.pc, x: cpu.x }, memory, { maxFrames: 1 }).frames[0];
+  }
+
   protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
     this.sendResponse(response);
     void this.motion(() => this.untilApproved(() => this.engine.continue()));
@@ -419,6 +449,8 @@ export class RvreplayDebugSession extends LoggingDebugSession {
       return;
     }
     this.opened?.flushOutput();
+    this.values?.reset();
+    this.frames = [];
     const [described, description] = describeStop(stop);
     const reason = stop.reason.kind === 'done' ? doneReason : described;
     const event = new StoppedEvent(reason, THREAD_ID) as DebugProtocol.StoppedEvent;

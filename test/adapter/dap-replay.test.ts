@@ -345,3 +345,39 @@ test('exception breakpoints on interrupts: forward in the handler, in reverse wh
     assert.equal((await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].name, 'main', 'where the interrupt came in');
   });
 });
+
+test('variables as they were: locals, members, evaluate, registers; a step back shows the earlier values again', async () => {
+  await withClient(async (dc) => {
+    const seedLine = lineIn(DBG_C, 'seed += inner +');
+    await dc.hitBreakpoint(launchArgs, { path: DBG_C, line: seedLine });
+    const frameId = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].id;
+    const scopes = (await dc.scopesRequest({ frameId })).body.scopes;
+    assert.deepEqual(scopes.map((s) => s.name), ['Locals', 'Globals', 'Registers', 'Replay']);
+    const locals = async (): Promise<Map<string, DebugProtocol.Variable>> => {
+      const id = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].id;
+      const ref = (await dc.scopesRequest({ frameId: id })).body.scopes[0].variablesReference;
+      return new Map((await dc.variablesRequest({ variablesReference: ref })).body.variables.map((v) => [v.name, v]));
+    };
+    let vars = await locals();
+    assert.equal(vars.get('seed')?.value, '5');
+    assert.equal(vars.get('inner')?.value, '8', 'p.x + q.y = 5 + 3');
+    const p = vars.get('p')!;
+    assert.ok(p.variablesReference > 0, 'a struct expands');
+    const members = (await dc.variablesRequest({ variablesReference: p.variablesReference })).body.variables;
+    assert.deepEqual(members.map((m) => [m.name, m.value]), [['x', '5'], ['y', '10']]);
+    assert.equal(members[0].evaluateName, '(p).x');
+    const sum = await dc.evaluateRequest({ expression: 'p.x + q.y', frameId, context: 'watch' });
+    assert.equal(sum.body.result, '8');
+    const sp = await dc.evaluateRequest({ expression: '$sp', frameId, context: 'repl' });
+    const regs = (await dc.variablesRequest({ variablesReference: scopes[2].variablesReference })).body.variables;
+    assert.equal(regs.find((r) => r.name === 'sp')?.value, sp.body.result);
+    await assert.rejects(dc.evaluateRequest({ expression: 'nope + 1', frameId, context: 'repl' }), /No symbol "nope" in current context/);
+    // On past the line, then back: seed as it was.
+    await stopAfter(dc, dc.nextRequest({ threadId: 1 }), 'step');
+    vars = await locals();
+    assert.notEqual(vars.get('seed')?.value, '5', 'the line changed seed');
+    await stopAfter(dc, dc.stepBackRequest({ threadId: 1 }), 'step');
+    vars = await locals();
+    assert.equal(vars.get('seed')?.value, '5', 'back before the line, seed is 5 again');
+  });
+});

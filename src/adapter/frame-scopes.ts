@@ -1,0 +1,137 @@
+// What the Variables view shows at a stop, and what hovers, watches and the debug console
+// evaluate: a frame's Locals (parameters and locals), the program's Globals, the Registers (ABI
+// names) and the Replay position, each value expandable into its members, elements or pointee.
+// Handles (variablesReference) are valid while the program is stopped: reset() at every stop.
+
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { DebugInfo } from '../debuginfo/debug-info.js';
+import type { StackFrame } from '../debuginfo/stack.js';
+import type { Value } from '../debuginfo/values.js';
+import type { DebugEngine } from '../engine/debug-engine.js';
+
+/** x0–x31 as the psABI names them. */
+export const ABI_NAMES = [
+  'zero', 'ra', 'sp', 'gp', 'tp', 't0', 't1', 't2', 's0', 's1', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5',
+  'a6', 'a7', 's2', 's3', 's4', 's5', 's6', 's7', 's8', 's9', 's10', 's11', 't3', 't4', 't5', 't6',
+] as const;
+
+type Handle =
+  | { kind: 'locals'; frame: StackFrame }
+  | { kind: 'globals' }
+  | { kind: 'registers'; frame: StackFrame | undefined }
+  | { kind: 'replay' }
+  | { kind: 'value'; value: Value; evaluateName: string };
+
+export class FrameScopes {
+  private handles: Handle[] = [];
+
+  constructor(
+    private readonly info: DebugInfo | undefined,
+    private readonly engine: DebugEngine,
+  ) {}
+
+  reset(): void {
+    this.handles = [];
+  }
+
+  scopes(frame: StackFrame | undefined): DebugProtocol.Scope[] {
+    const scopes: DebugProtocol.Scope[] = [];
+    if (frame !== undefined && this.info !== undefined) {
+      scopes.push({ name: 'Locals', presentationHint: 'locals', variablesReference: this.handle({ kind: 'locals', frame }), expensive: false });
+    }
+    if (this.info !== undefined) scopes.push({ name: 'Globals', variablesReference: this.handle({ kind: 'globals' }), expensive: true });
+    scopes.push({ name: 'Registers', presentationHint: 'registers', variablesReference: this.handle({ kind: 'registers', frame }), expensive: false });
+    scopes.push({ name: 'Replay', variablesReference: this.handle({ kind: 'replay' }), expensive: false });
+    return scopes;
+  }
+
+  variables(args: DebugProtocol.VariablesArguments): DebugProtocol.Variable[] {
+    const h = this.handles[args.variablesReference - 1];
+    if (h === undefined) return [];
+    switch (h.kind) {
+      case 'locals': {
+        const vars = [...h.frame.parameters(), ...h.frame.locals()];
+        return vars.map((v) => this.variable(v.name, h.frame.value(v), v.name));
+      }
+      case 'globals': {
+        const memory = this.memory();
+        return this.info!.globals().map((g) => this.variable(g.name, this.info!.staticValue(g, memory), g.name));
+      }
+      case 'registers':
+        return ABI_NAMES.map((name, i): DebugProtocol.Variable => {
+          const v = i === 0 ? 0n : h.frame === undefined ? BigInt(this.engine.machine.cpu.x[i] >>> 0) : h.frame.readRegister(i);
+          return { name, value: v === undefined ? '<not saved>' : `0x${v.toString(16).padStart(8, '0')}`, evaluateName: `$${name}`, variablesReference: 0 };
+        }).concat([{ name: 'pc', value: `0x${(h.frame?.pc ?? this.engine.machine.cpu.pc).toString(16).padStart(8, '0')}`, evaluateName: '$pc', variablesReference: 0 }]);
+      case 'replay': {
+        const i = this.engine.info();
+        const rows: [string, string][] = [
+          ['mode', i.mode], ['icount', String(i.icount)], ['virtual time', `${i.virtualTimeNs} ns`],
+          ['history', `${i.historyStart} to ${i.historyEnd}`], ['position', i.atLiveEdge ? 'the live edge' : 'in recorded history'],
+          ['keyframes', `${i.keyframes.count} (${(i.keyframes.bytes / 2 ** 20).toFixed(1)} MiB)`],
+        ];
+        return rows.map(([name, value]) => ({ name, value, variablesReference: 0 }));
+      }
+      case 'value': {
+        const children = h.value.children(args.start ?? 0, args.count ?? Infinity);
+        return children.map((c) => this.variable(c.name, c.value, childExpression(h.evaluateName, c.name)));
+      }
+    }
+  }
+
+  /** For hovers, watches and the debug console: a C expression in the frame, or `$reg`. */
+  evaluate(expression: string, frame: StackFrame | undefined): { result: string; variablesReference: number; memoryReference?: string } {
+    const reg = /^\$(\w+)$/.exec(expression.trim());
+    if (reg !== null) {
+      const value = this.register(reg[1], frame);
+      if (value !== undefined) return { result: `0x${value.toString(16).padStart(8, '0')}`, variablesReference: 0 };
+    }
+    if (this.info === undefined) throw new Error('the program has no debug information to evaluate expressions with');
+    const value = this.info.evaluate(expression, this.memory(), frame);
+    const v = this.variable(expression, value, expression);
+    return { result: v.value, variablesReference: v.variablesReference, memoryReference: v.memoryReference };
+  }
+
+  private register(name: string, frame: StackFrame | undefined): bigint | undefined {
+    const cpu = this.engine.machine.cpu;
+    if (name === 'pc') return BigInt(frame?.pc ?? cpu.pc);
+    const i = (ABI_NAMES as readonly string[]).indexOf(name === 'fp' ? 's0' : name);
+    const n = i >= 0 ? i : /^x(\d+)$/.test(name) ? Number(name.slice(1)) : -1;
+    if (n < 0 || n > 31) return undefined;
+    if (n === 0) return 0n;
+    return frame === undefined ? BigInt(cpu.x[n] >>> 0) : frame.readRegister(n);
+  }
+
+  private variable(name: string, value: Value, evaluateName: string): DebugProtocol.Variable {
+    const count = value.childCount();
+    const v: DebugProtocol.Variable = {
+      name,
+      value: count > 0 ? value.summary() : value.format(),
+      evaluateName,
+      variablesReference: count > 0 ? this.handle({ kind: 'value', value, evaluateName }) : 0,
+    };
+    if (count > 100) v.indexedVariables = count;
+    if (value.address !== undefined) v.memoryReference = `0x${value.address.toString(16)}`;
+    return v;
+  }
+
+  private handle(h: Handle): number {
+    this.handles.push(h);
+    return this.handles.length;
+  }
+
+  private memory(): { readMemory(a: number, n: number): Uint8Array | undefined } {
+    return {
+      readMemory: (a, n) => {
+        const bytes = this.engine.readMemory(a, n);
+        return bytes.length === n ? bytes : undefined;
+      },
+    };
+  }
+}
+
+/** The C expression of a child: `s.member`, `a[3]`, `*p`. */
+function childExpression(parent: string, child: string): string {
+  if (child === '*') return `*(${parent})`;
+  if (child.startsWith('[')) return `(${parent})${child}`;
+  return `(${parent}).${child}`;
+}
