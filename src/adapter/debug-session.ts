@@ -81,6 +81,7 @@ export class RvreplayDebugSession extends LoggingDebugSession {
       supportsSteppingGranularity: true, // instruction steps from the disassembly view
       supportsTerminateRequest: true,
       supportsEvaluateForHovers: true,
+      supportsSetVariable: true, // at a recording's live edge (recorded as input); refused inside history
     };
     this.sendResponse(response);
   }
@@ -270,6 +271,15 @@ export class RvreplayDebugSession extends LoggingDebugSession {
   protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
     response.body = { variables: this.values!.variables(args) };
     this.sendResponse(response);
+  }
+
+  protected override setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): void {
+    try {
+      response.body = this.values!.setVariable(args, this.topFrame());
+      this.sendResponse(response);
+    } catch (e) {
+      this.sendErrorResponse(response, { id: 5, format: (e as Error).message, showUser: true });
+    }
   }
 
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {

@@ -78,6 +78,58 @@ export class FrameScopes {
     }
   }
 
+  /**
+   * Sets a variable (or register) of a listed container to a C expression's value, through the
+   * engine (which refuses inside recorded history, saying why); returns the value read back.
+   */
+  setVariable(args: DebugProtocol.SetVariableArguments, frame: StackFrame | undefined): { value: string; variablesReference: number } {
+    const h = this.handles[args.variablesReference - 1];
+    if (h === undefined) throw new Error('the variable is no longer shown: the program has moved');
+    if (h.kind === 'registers') {
+      const n = (ABI_NAMES as readonly string[]).indexOf(args.name);
+      const value = this.number(args.value, frame);
+      this.engine.writeRegister(args.name === 'pc' ? 32 : n, Number(BigInt.asIntN(32, value)));
+      return { value: `0x${BigInt.asUintN(32, value).toString(16).padStart(8, '0')}`, variablesReference: 0 };
+    }
+    const target = this.valueOf(h, args.name);
+    if (target === undefined) throw new Error(`${args.name} cannot be set here`);
+    const size = target.bytes().length;
+    const bytes = new Uint8Array(size);
+    let v = BigInt.asUintN(size * 8, this.number(args.value, h.kind === 'locals' ? h.frame : frame));
+    for (let i = 0; i < size; i++, v >>= 8n) bytes[i] = Number(v & 0xffn);
+    const storage = target.storage;
+    if (target.address !== undefined) this.engine.writeMemory(target.address, bytes);
+    else if (storage.kind === 'bytes' && storage.register !== undefined && size <= 4) {
+      this.engine.writeRegister(storage.register, new DataView(new Uint8Array([...bytes, 0, 0, 0, 0]).buffer).getInt32(0, true));
+    } else throw new Error(`${args.name} is neither in memory nor in a register: it cannot be set`);
+    const again = this.valueOf(h, args.name);
+    return { value: again?.format() ?? '?', variablesReference: 0 };
+  }
+
+  private valueOf(h: Handle, name: string): Value | undefined {
+    switch (h.kind) {
+      case 'locals': {
+        const v = [...h.frame.parameters(), ...h.frame.locals()].find((x) => x.name === name);
+        return v === undefined ? undefined : h.frame.value(v);
+      }
+      case 'globals': {
+        const g = this.info?.globals().find((x) => x.name === name);
+        return g === undefined ? undefined : this.info!.staticValue(g, this.memory());
+      }
+      case 'value':
+        return h.value.children().find((c) => c.name === name)?.value;
+      default:
+        return undefined;
+    }
+  }
+
+  /** A C expression's value as a number (a new value typed into the Variables view). */
+  private number(text: string, frame: StackFrame | undefined): bigint {
+    if (/^\s*-?(0x[0-9a-f]+|\d+)\s*$/i.test(text)) return BigInt(text.trim());
+    if (this.info === undefined) throw new Error(`'${text}' is not a number`);
+    return this.info.evaluate(text, this.memory(), frame).scalar();
+  }
+
   /** For hovers, watches and the debug console: a C expression in the frame, or `$reg`. */
   evaluate(expression: string, frame: StackFrame | undefined): { result: string; variablesReference: number; memoryReference?: string } {
     const reg = /^\$(\w+)$/.exec(expression.trim());

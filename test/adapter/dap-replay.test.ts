@@ -381,3 +381,26 @@ test('variables as they were: locals, members, evaluate, registers; a step back 
     assert.equal(vars.get('seed')?.value, '5', 'back before the line, seed is 5 again');
   });
 });
+
+test('setting a variable: refused inside history with the reason; at a recording\'s live edge, made, recorded and replayed', async () => {
+  await withClient(async (dc) => {
+    await dc.hitBreakpoint(launchArgs, { path: DBG_C, line: lineIn(DBG_C, 'done_flag = true;') });
+    const globals = (await dc.scopesRequest({ frameId: (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].id })).body.scopes[1];
+    await assert.rejects(dc.setVariableRequest({ variablesReference: globals.variablesReference, name: 'counter', value: '1' }), /inside recorded history/);
+  });
+  const log = join(tmp.dir, 'set.rr');
+  const plain = await runCli(['replay', ELF, '--rrfile', LOG]);
+  await withClient(async (dc) => {
+    await dc.hitBreakpoint({ program: ELF, rr: 'record', rrfile: log }, { path: DBG_C, line: lineIn(DBG_C, 'done_flag = true;') });
+    const frameId = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].id;
+    const globals = (await dc.scopesRequest({ frameId })).body.scopes[1];
+    const set = await dc.setVariableRequest({ variablesReference: globals.variablesReference, name: 'counter', value: '1000' });
+    assert.equal(set.body.value, '1000');
+    await dc.setBreakpointsRequest({ source: { path: DBG_C }, breakpoints: [] });
+    await Promise.all([dc.continueRequest({ threadId: 1 }), dc.waitForEvent('stopped')]);
+    await dc.disconnectRequest({});
+  });
+  const rep = await runCli(['replay', ELF, '--rrfile', log]);
+  assert.equal(rep.status, 0, rep.stderr);
+  assert.equal(rep.stdout, plain.stdout.replace(/dbg checksum (\d+) (\d+)/, 'dbg checksum $1 1000'));
+});
