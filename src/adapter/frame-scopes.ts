@@ -1,6 +1,6 @@
 // What the Variables view shows at a stop, and what hovers, watches and the debug console
 // evaluate: a frame's Locals (parameters and locals), the program's Globals, the Registers (ABI
-// names) and the Replay position, each value expandable into its members, elements or pointee.
+// names), the CSRs (decoded into their fields) and the Replay position, each value expandable into its members, elements or pointee.
 // Handles (variablesReference) are valid while the program is stopped: reset() at every stop.
 
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -8,6 +8,8 @@ import type { DebugInfo } from '../debuginfo/debug-info.js';
 import type { StackFrame } from '../debuginfo/stack.js';
 import type { Value } from '../debuginfo/values.js';
 import type { DebugEngine } from '../engine/debug-engine.js';
+import { readCsrAsDebugger } from '../emu/cpu/csr-inspect.js';
+import { csrFields, privilegeName, SHOWN_CSRS } from './csr-fields.js';
 
 /** x0–x31 as the psABI names them. */
 export const ABI_NAMES = [
@@ -17,6 +19,8 @@ export const ABI_NAMES = [
 
 type Handle =
   | { kind: 'locals'; frame: StackFrame }
+  | { kind: 'csrs' }
+  | { kind: 'csr'; csr: number; value: number }
   | { kind: 'globals' }
   | { kind: 'registers'; frame: StackFrame | undefined }
   | { kind: 'replay' }
@@ -41,6 +45,7 @@ export class FrameScopes {
     }
     if (this.info !== undefined) scopes.push({ name: 'Globals', variablesReference: this.handle({ kind: 'globals' }), expensive: true });
     scopes.push({ name: 'Registers', presentationHint: 'registers', variablesReference: this.handle({ kind: 'registers', frame }), expensive: false });
+    scopes.push({ name: 'CSRs', variablesReference: this.handle({ kind: 'csrs' }), expensive: false });
     scopes.push({ name: 'Replay', variablesReference: this.handle({ kind: 'replay' }), expensive: false });
     return scopes;
   }
@@ -62,6 +67,19 @@ export class FrameScopes {
           const v = i === 0 ? 0n : h.frame === undefined ? BigInt(this.engine.machine.cpu.x[i] >>> 0) : h.frame.readRegister(i);
           return { name, value: v === undefined ? '<not saved>' : `0x${v.toString(16).padStart(8, '0')}`, evaluateName: `$${name}`, variablesReference: 0 };
         }).concat([{ name: 'pc', value: `0x${(h.frame?.pc ?? this.engine.machine.cpu.pc).toString(16).padStart(8, '0')}`, evaluateName: '$pc', variablesReference: 0 }]);
+      case 'csrs': {
+        const m = this.engine.machine;
+        const rows: DebugProtocol.Variable[] = [{ name: 'priv', value: privilegeName(m.cpu.priv), evaluateName: '$priv', variablesReference: 0 }];
+        for (const { name, csr } of SHOWN_CSRS) {
+          const value = readCsrAsDebugger(m, csr);
+          if (value === undefined) continue;
+          const fields = csrFields(csr, value).length;
+          rows.push({ name, value: `0x${value.toString(16).padStart(8, '0')}`, evaluateName: `$${name}`, variablesReference: fields > 0 ? this.handle({ kind: 'csr', csr, value }) : 0 });
+        }
+        return rows;
+      }
+      case 'csr':
+        return csrFields(h.csr, h.value).map((f) => ({ name: f.name, value: f.value, variablesReference: 0 }));
       case 'replay': {
         const i = this.engine.info();
         const rows: [string, string][] = [
@@ -146,6 +164,12 @@ export class FrameScopes {
   private register(name: string, frame: StackFrame | undefined): bigint | undefined {
     const cpu = this.engine.machine.cpu;
     if (name === 'pc') return BigInt(frame?.pc ?? cpu.pc);
+    if (name === 'priv') return BigInt(cpu.priv);
+    const csr = SHOWN_CSRS.find((c) => c.name === name);
+    if (csr !== undefined) {
+      const value = readCsrAsDebugger(this.engine.machine, csr.csr);
+      return value === undefined ? undefined : BigInt(value);
+    }
     const i = (ABI_NAMES as readonly string[]).indexOf(name === 'fp' ? 's0' : name);
     const n = i >= 0 ? i : /^x(\d+)$/.test(name) ? Number(name.slice(1)) : -1;
     if (n < 0 || n > 31) return undefined;

@@ -3,10 +3,10 @@
 // the privilege level as 65 + 4096 (the numbers gdb's own riscv-tdep uses inside, so a remote
 // number and gdb's number are the same register). target-xml.ts describes the same list.
 
-import { CSR_NAMES, PRV_M } from '../emu/cpu/csr.js';
-import { csrRead, type CsrHart } from '../emu/cpu/rv32-csrs.js';
-import { S_PRIV } from '../emu/cpu/rv32-state.js';
+import { CSR_NAMES } from '../emu/cpu/csr.js';
+import { readCsrAsDebugger } from '../emu/cpu/csr-inspect.js';
 import type { VirtMachine } from '../emu/machine.js';
+
 
 export const REG_PC = 32;
 /** Registers in a `g` reply: x0–x31 and pc. */
@@ -50,35 +50,3 @@ export function readGdbRegister(machine: VirtMachine, regnum: number): RegisterV
 export function isCsrRegnum(regnum: number): boolean {
   return CSR_BY_REGNUM.has(regnum) || regnum === PRIV_REGNUM;
 }
-
-/**
- * A CSR's value as a debugger sees it: with M-mode rights whatever the hart's privilege (so
- * `cycle` reads in U-mode with mcounteren clear), and without side effects. csrRead checks access
- * against the privilege in the hart's state words, so it reads through a copy of them that says
- * M; it raises the hart's illegal-instruction trap only for a CSR the hart lacks, which here
- * becomes undefined instead of a trap.
- */
-export function readCsrAsDebugger(machine: VirtMachine, csr: number): number | undefined {
-  const cpu = machine.cpu;
-  const s = Int32Array.from(cpu.s);
-  s[S_PRIV] = PRV_M;
-  const view: CsrHart = {
-    s,
-    c: cpu.c,
-    readTime: () => cpu.readTime(),
-    illegalInstruction: () => {
-      throw new NoSuchCsr();
-    },
-    translationChanged: () => {},
-    interruptsChanged: () => {},
-    pmpChanged: () => {},
-  };
-  try {
-    return csrRead(view, csr) >>> 0;
-  } catch (e) {
-    if (e instanceof NoSuchCsr) return undefined;
-    throw e;
-  }
-}
-
-class NoSuchCsr extends Error {}

@@ -338,7 +338,20 @@ test('exception breakpoints on interrupts: forward in the handler, in reverse wh
     const stopped = (await first)[2] as DebugProtocol.StoppedEvent;
     assert.equal(stopped.body.reason, 'exception');
     assert.match(stopped.body.description ?? '', /machine timer interrupt \(cause 7\)/);
-    assert.equal((await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].name, 'on_trap');
+    const trace = await dc.stackTraceRequest({ threadId: 1 });
+    assert.equal(trace.body.stackFrames[0].name, 'on_trap');
+    // The CSRs as the handler sees them, decoded.
+    const csrScope = (await dc.scopesRequest({ frameId: trace.body.stackFrames[0].id })).body.scopes.find((sc) => sc.name === 'CSRs')!;
+    const csrs = new Map((await dc.variablesRequest({ variablesReference: csrScope.variablesReference })).body.variables.map((v) => [v.name, v]));
+    assert.equal(csrs.get('mcause')?.value, '0x80000007');
+    assert.equal(csrs.get('priv')?.value, 'M');
+    const cause = (await dc.variablesRequest({ variablesReference: csrs.get('mcause')!.variablesReference })).body.variables;
+    assert.deepEqual(cause.map((f) => [f.name, f.value]), [['Interrupt', '1'], ['Code', '7 (machine timer interrupt)']]);
+    const status = new Map((await dc.variablesRequest({ variablesReference: csrs.get('mstatus')!.variablesReference })).body.variables.map((f) => [f.name, f.value]));
+    assert.equal(status.get('MIE'), '0', 'interrupts off in the handler');
+    assert.equal(status.get('MPIE'), '1');
+    assert.equal(status.get('MPP'), 'M');
+    assert.equal((await dc.evaluateRequest({ expression: '$mcause', context: 'repl' })).body.result, '0x80000007');
     await Promise.all([dc.continueRequest({ threadId: 1 }), dc.waitForEvent('stopped')]);
     const [, back] = await Promise.all([dc.reverseContinueRequest({ threadId: 1 }), dc.waitForEvent('stopped')]);
     assert.equal((back as DebugProtocol.StoppedEvent).body.reason, 'exception');
@@ -352,7 +365,7 @@ test('variables as they were: locals, members, evaluate, registers; a step back 
     await dc.hitBreakpoint(launchArgs, { path: DBG_C, line: seedLine });
     const frameId = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].id;
     const scopes = (await dc.scopesRequest({ frameId })).body.scopes;
-    assert.deepEqual(scopes.map((s) => s.name), ['Locals', 'Globals', 'Registers', 'Replay']);
+    assert.deepEqual(scopes.map((s) => s.name), ['Locals', 'Globals', 'Registers', 'CSRs', 'Replay']);
     const locals = async (): Promise<Map<string, DebugProtocol.Variable>> => {
       const id = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].id;
       const ref = (await dc.scopesRequest({ frameId: id })).body.scopes[0].variablesReference;
