@@ -183,18 +183,20 @@ export function expectedInputOutput(version: TransportVersion): string {
 /**
  * Types KEY_BATCHES into the guest once it printed "ready", each batch after the guest printed
  * the previous one's EV_SYN (events for which it has no buffer posted would be dropped). `send`
- * delivers one batch, e.g. QmpClient.sendKeys for QEMU.
+ * delivers one batch, e.g. QmpClient.sendKeys for QEMU; `last` marks the final batch, after which
+ * the guest exits (so the emulator may be gone before it acknowledges that batch).
  */
 export async function playKeyScenario(
   guest: WatchedProcess,
-  send: (batch: readonly KeyEvent[]) => Promise<void>,
+  send: (batch: readonly KeyEvent[], last: boolean) => Promise<void>,
   timeoutMs: number,
 ): Promise<void> {
   await guest.waitFor((out) => out.includes('ready\n'), timeoutMs, '"ready"');
   const syncs = (out: string): number => out.split('\n').filter((l) => l === EV_SYN_LINE).length;
   for (let k = 0; k < KEY_BATCHES.length; k++) {
-    await send(KEY_BATCHES[k]);
-    if (k < KEY_BATCHES.length - 1) await guest.waitFor((out) => syncs(out) > k, timeoutMs, `EV_SYN number ${k + 1}`);
+    const last = k === KEY_BATCHES.length - 1;
+    await send(KEY_BATCHES[k], last);
+    if (!last) await guest.waitFor((out) => syncs(out) > k, timeoutMs, `EV_SYN number ${k + 1}`);
   }
 }
 
