@@ -21,8 +21,6 @@ export interface RvreplayLaunchArguments extends DebugProtocol.LaunchRequestArgu
   ram?: number;
   /** Virtual time per instruction is 2^icountShift ns (0). */
   icountShift?: number;
-  /** Where the guest's serial console goes and comes from: `terminal` (the default), or as the CLI's --serial. */
-  serial?: string;
   /** virtio-blk disk images, in slot order (--drive). */
   drives?: string[];
   /** virtio-net over UDP: `udp:LOCAL:REMOTE` (--net). */
@@ -33,6 +31,4 @@ export interface RvreplayLaunchArguments extends DebugProtocol.LaunchRequestArgu
   /** Instructions between automatic keyframes, and the memory they may use (MiB). */
   keyframeInterval?: number;
   keyframeBudget?: number;
-  /** Rewrites of source paths from the debug information: { "/build/dir": "${workspaceFolder}" }. */
-  sourceMap?: Record<string, string>;
 }
