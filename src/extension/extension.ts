@@ -1,7 +1,8 @@
 // The VS Code side of rvreplay: registers the `rvreplay` debug type with the debug adapter running
 // inside the extension host (the same session class dist/adapter.js runs), fills launch
 // configurations, adds the time-travel commands (reverse step out, go to icount, snapshots, go
-// live) and a status bar item that says where in time the session is. No emulator logic here.
+// live, the timeline panel) and a status bar item that says where in time the session is. No
+// emulator logic here.
 
 import * as vscode from 'vscode';
 import { RvreplayDebugSession } from '../adapter/debug-session.js';
@@ -9,6 +10,7 @@ import { Command, DEBUG_TYPE } from '../shared/commands.js';
 import { DebugEvent, DebugRequest, type PositionEventBody, type SnapshotsBody } from '../shared/debug-requests.js';
 import { TimelineRequest } from '../shared/timeline-protocol.js';
 import { resolveLaunch } from './launch-defaults.js';
+import { showTimeline } from './timeline-panel.js';
 
 export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
@@ -74,6 +76,10 @@ export function activate(context: vscode.ExtensionContext): void {
       }
       const picked = await vscode.window.showQuickPick(list.snapshots.map((s) => ({ label: s.name, description: `icount ${s.icount}` })));
       if (picked !== undefined) await request(DebugRequest.LoadSnapshot, { name: picked.label });
+    }),
+    vscode.commands.registerCommand(Command.ShowTimeline, () => {
+      const s = session();
+      if (s !== undefined) showTimeline(context, s);
     }),
     vscode.commands.registerCommand(Command.GoLive, async () => {
       const r = (await request(DebugRequest.GoLive, {})) as { rrfile: string; icount: number } | undefined;

@@ -10,6 +10,8 @@ export const Command = {
   LoadSnapshot: 'rvreplay.loadSnapshot',
   /** In a recording: discard the future and record on from here into a new log. */
   GoLive: 'rvreplay.goLive',
+  /** The timeline panel of the active session. */
+  ShowTimeline: 'rvreplay.showTimeline',
 } as const;
 
 export type CommandId = (typeof Command)[keyof typeof Command];
