@@ -23,8 +23,11 @@ import { FrameScopes } from './frame-scopes.js';
 import { disassembleAround } from './disassembly.js';
 import { openEngine, type OpenedEngine } from './session-launcher.js';
 import { SourceStepper } from './source-stepper.js';
+import { trapEntries } from './trap-frames.js';
 
 const THREAD_ID = 1;
+/** Stack frame ids of the "<trap>" labels, apart from the frames' own (their index). */
+const TRAP_LABEL_IDS = 1_000_000;
 
 export class RvreplayDebugSession extends LoggingDebugSession {
   private opened: OpenedEngine | undefined;
@@ -181,16 +184,22 @@ export class RvreplayDebugSession extends LoggingDebugSession {
     const cpu = this.engine.machine.cpu;
     const pc = cpu.pc;
     const memory = { readMemory: (a: number, n: number) => fullRead(this.engine, a, n) };
-    this.frames = this.info?.callStack({ pc, x: cpu.x }, memory).frames.slice() ?? [];
-    const stackFrames: DebugProtocol.StackFrame[] = this.frames.length === 0
-      ? [new StackFrame(0, `0x${hex(pc)}`)]
-      : this.frames.map((f, id) => {
-        const frame: DebugProtocol.StackFrame = new StackFrame(id, f.name,
-          f.source === undefined ? undefined : new Source(basename(f.source.path), f.source.path), f.source?.line ?? 0, f.source?.column ?? 0);
-        frame.instructionPointerReference = `0x${hex(f.pc)}`;
-        return frame;
-      });
-    for (const f of stackFrames) f.instructionPointerReference ??= `0x${hex(pc)}`;
+    const traps = trapEntries(this.engine);
+    this.frames = this.info?.callStack({ pc, x: cpu.x }, memory, { traps }).frames.slice() ?? [];
+    const stackFrames: DebugProtocol.StackFrame[] = [];
+    if (this.frames.length === 0) stackFrames.push({ ...new StackFrame(0, `0x${hex(pc)}`), instructionPointerReference: `0x${hex(pc)}` });
+    this.frames.forEach((f, id) => {
+      if (f.physical.interrupted === true) {
+        // Where a trap came in: the frames below are the interrupted code (gdb's "<signal handler called>").
+        const handler = this.frames[id - 1];
+        const trap = traps.find((t) => t.handler === handler?.function?.entryPc);
+        stackFrames.push({ id: TRAP_LABEL_IDS + id, name: `<${trap?.what ?? 'trap'}>`, line: 0, column: 0, presentationHint: 'label' });
+      }
+      const frame: DebugProtocol.StackFrame = new StackFrame(id, f.name,
+        f.source === undefined ? undefined : new Source(basename(f.source.path), f.source.path), f.source?.line ?? 0, f.source?.column ?? 0);
+      frame.instructionPointerReference = `0x${hex(f.pc)}`;
+      stackFrames.push(frame);
+    });
     response.body = { stackFrames, totalFrames: stackFrames.length };
     this.sendResponse(response);
   }

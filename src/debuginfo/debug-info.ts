@@ -46,6 +46,8 @@ export interface CallStackOptions {
   /** Go on past main into the C runtime that called it (gdb's `backtrace past-main`). */
   readonly pastMain?: boolean;
   readonly maxFrames?: number;
+  /** Trap handlers' entry addresses (the tvec bases) and the epc each returns to: the walk goes on into the interrupted code. */
+  readonly traps?: readonly { readonly handler: number; readonly epc: number }[];
 }
 
 export class DebugInfo {
@@ -198,6 +200,11 @@ export class DebugInfo {
       addressSize: this.addressSize,
       readMemory: (a, s) => memory.readMemory(a, s),
       maxFrames: options.maxFrames,
+      trapReturn: options.traps === undefined ? undefined : (f) => {
+        const sym = this.symbols.lookup(f.lookupPc);
+        const entry = this.functions.functionAt(f.lookupPc)?.entryPc ?? (sym === undefined ? undefined : f.lookupPc - sym.offset);
+        return options.traps!.find((t) => t.handler === entry)?.epc;
+      },
       isOutermost: (f) => {
         const fn = this.functions.functionAt(f.lookupPc);
         if (options.pastMain !== true && fn?.name === 'main') return true;

@@ -24,6 +24,8 @@ export interface PhysicalFrame {
   readonly lookupPc: number;
   /** The canonical frame address, when the CFI gives one. */
   readonly cfa: number | undefined;
+  /** This frame was interrupted by a trap (its pc is the instruction the trap came at, not a return address). */
+  readonly interrupted?: boolean;
   /** Registers x0–x31 by DWARF number; undefined where the unwinder could not recover one. */
   readonly registers: readonly (bigint | undefined)[];
 }
@@ -39,6 +41,12 @@ export interface UnwindOptions {
   readMemory(address: number, size: number): Uint8Array | undefined;
   /** True for a frame past which the walk should not go (main, the entry point). */
   isOutermost?(frame: PhysicalFrame): boolean;
+  /**
+   * For a frame that is a trap handler: the pc the trap came from (the saved epc). The frame
+   * below it is then the interrupted code, at that pc, with the registers the handler's CFI
+   * restores; a handler returns with xRET, not through ra.
+   */
+  trapReturn?(frame: PhysicalFrame): number | undefined;
   readonly maxFrames?: number;
 }
 
@@ -67,6 +75,11 @@ export function unwindStack(cfi: CallFrameInfo, pc: number, x: ArrayLike<number>
       if (r === 0) caller.push(0n);
       else if (rule === undefined) caller.push(r === REG_SP ? cfa : frame.registers[r]);
       else caller.push(applyRule(rule, r, cfa, frame, options));
+    }
+    const epc = options.trapReturn?.(frame);
+    if (epc !== undefined) {
+      frame = { level: frame.level + 1, pc: epc, lookupPc: epc, cfa: undefined, registers: caller, interrupted: true };
+      continue;
     }
     const raRule = row.registers.get(row.returnAddressRegister);
     const returnAddress = raRule === undefined ? frame.registers[row.returnAddressRegister]

@@ -339,7 +339,12 @@ test('exception breakpoints on interrupts: forward in the handler, in reverse wh
     assert.equal(stopped.body.reason, 'exception');
     assert.match(stopped.body.description ?? '', /machine timer interrupt \(cause 7\)/);
     const trace = await dc.stackTraceRequest({ threadId: 1 });
-    assert.equal(trace.body.stackFrames[0].name, 'on_trap');
+    // Through the trap frame into the interrupted code, as gdb shows "<signal handler called>".
+    assert.deepEqual(trace.body.stackFrames.map((f) => f.name), ['on_trap', '<machine timer interrupt (cause 7)>', 'main']);
+    assert.equal(trace.body.stackFrames[1].presentationHint, 'label');
+    const interrupted = trace.body.stackFrames[2];
+    assert.ok(interrupted.source?.path?.endsWith('timer.c') === true && interrupted.line > 0, 'main shown at its source line');
+    assert.equal(Number(interrupted.instructionPointerReference), Number((await dc.evaluateRequest({ expression: '$mepc', context: 'repl' })).body.result));
     // The CSRs as the handler sees them, decoded.
     const csrScope = (await dc.scopesRequest({ frameId: trace.body.stackFrames[0].id })).body.scopes.find((sc) => sc.name === 'CSRs')!;
     const csrs = new Map((await dc.variablesRequest({ variablesReference: csrScope.variablesReference })).body.variables.map((v) => [v.name, v]));
