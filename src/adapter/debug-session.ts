@@ -3,7 +3,7 @@
 // travel, debuginfo knows the program, SourceStepper steps by line, VariableStore shows values.
 
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import {
   Event, InitializedEvent, LoggingDebugSession, OutputEvent, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread,
 } from '@vscode/debugadapter';
@@ -93,7 +93,7 @@ export class RvreplayDebugSession extends LoggingDebugSession {
     const launch = args as RvreplayLaunchArguments;
     try {
       this.opened = await openEngine(launch, (text) => this.sendEvent(new OutputEvent(text, 'stdout')));
-      this.info = debugInfoOf(launch.program);
+      this.info = debugInfoOf(launch);
       this.breakpoints = new BreakpointTable(this.opened.engine);
       this.values = new FrameScopes(this.info, this.opened.engine);
       this.stepper = this.info === undefined ? undefined : new SourceStepper(this.opened.engine, this.info, (stop) => this.approve(stop));
@@ -513,9 +513,15 @@ function describeStop(stop: EngineStop): [string, string?] {
   }
 }
 
-function debugInfoOf(program: string): DebugInfo | undefined {
+/**
+ * The program's debug information with its source paths as paths here: relative ones (a build
+ * with -ffile-prefix-map=DIR=.) under the ELF's folder, others through the launch's sourceMap.
+ */
+function debugInfoOf(launch: RvreplayLaunchArguments): DebugInfo | undefined {
+  // Longest prefix first, so a mapping of a subfolder wins over one of its parent.
+  const map = Object.entries(launch.sourceMap ?? {}).sort(([a], [b]) => b.length - a.length);
   try {
-    return DebugInfo.fromElf(readFileSync(program));
+    return DebugInfo.fromElf(readFileSync(launch.program), { base: dirname(resolve(launch.program)), map });
   } catch {
     return undefined;
   }

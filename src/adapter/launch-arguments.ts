@@ -31,4 +31,9 @@ export interface RvreplayLaunchArguments extends DebugProtocol.LaunchRequestArgu
   /** Instructions between automatic keyframes, and the memory they may use (MiB). */
   keyframeInterval?: number;
   keyframeBudget?: number;
+  /**
+   * Where the sources are when the ELF was built elsewhere: build-tree path prefixes (as the
+   * debug information spells them) to paths here. Relative paths are under the ELF's folder.
+   */
+  sourceMap?: Record<string, string>;
 }

@@ -39,6 +39,10 @@ export async function openEngine(args: RvreplayLaunchArguments, output: (text: s
   }
   const mode = args.rr ?? 'record';
   if (!MODES.includes(mode)) throw new Error(`"rr" is ${JSON.stringify(mode)}; it must be one of ${MODES.map((m) => `"${m}"`).join(', ')}`);
+  const map: unknown = args.sourceMap;
+  if (map !== undefined && (typeof map !== 'object' || map === null || Array.isArray(map) || Object.values(map).some((v) => typeof v !== 'string'))) {
+    throw new Error('"sourceMap" maps build-tree path prefixes to paths here, e.g. {"/build/fw": "${workspaceFolder}"}');
+  }
   const rrfile = args.rrfile ?? `${args.program}.rr`;
   const console = new DapConsole(output, mode === 'record');
   try {

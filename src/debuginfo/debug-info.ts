@@ -15,6 +15,7 @@ import {
 } from './dwarf-constants.js';
 import type { Die } from './die.js';
 import { LineTable, type SourceLine } from './line-table.js';
+import type { SourceLocation } from './paths.js';
 import { FunctionIndex, type Scope } from './scopes.js';
 import { buildStack, type StackFrame } from './stack.js';
 import { SymbolTable } from './symbols.js';
@@ -60,10 +61,10 @@ export class DebugInfo {
   readonly types = new TypeBuilder();
   private globalList: Variable[] | undefined;
 
-  private constructor(readonly elf: Elf, file: Uint8Array) {
+  private constructor(readonly elf: Elf, file: Uint8Array, sourceLocation: SourceLocation) {
     const sections = dwarfSections(elf, file);
     this.symbols = new SymbolTable(elf);
-    this.dwarf = new DwarfInfo(sections);
+    this.dwarf = new DwarfInfo(sections, sourceLocation);
     const code = elf.sections.filter((s) => (s.flags & SHF_EXECINSTR) !== 0 && s.size > 0);
     this.lines = new LineTable(this.dwarf, (a) => code.some((s) => a >= s.addr && a < s.addr + s.size));
     this.functions = new FunctionIndex(this.dwarf);
@@ -71,9 +72,12 @@ export class DebugInfo {
     this.cfi = new CallFrameInfo(sections);
   }
 
-  /** Reads an executable's debug information from the bytes of its ELF file. */
-  static fromElf(file: Uint8Array): DebugInfo {
-    return new DebugInfo(Elf.parse(file), file);
+  /**
+   * Reads an executable's debug information from the bytes of its ELF file. Source paths are as
+   * the line tables give them unless `sourceLocation` says where the sources are here.
+   */
+  static fromElf(file: Uint8Array, sourceLocation: SourceLocation = {}): DebugInfo {
+    return new DebugInfo(Elf.parse(file), file, sourceLocation);
   }
 
   get addressSize(): number {

@@ -8,6 +8,7 @@ import type { Die } from './die.js';
 import type { DwarfSections } from './dwarf-sections.js';
 import { LineProgram } from './line-program.js';
 import { dieRanges, type AddressRange } from './lists.js';
+import type { SourceLocation } from './paths.js';
 
 export class DwarfInfo implements UnitContext {
   readonly units: readonly CompileUnit[];
@@ -15,7 +16,7 @@ export class DwarfInfo implements UnitContext {
   private readonly programs = new Map<CompileUnit, LineProgram | null>();
   private unitRanges: { unit: CompileUnit; range: AddressRange }[] | undefined;
 
-  constructor(readonly sections: DwarfSections) {
+  constructor(readonly sections: DwarfSections, private readonly sourceLocation: SourceLocation = {}) {
     const units: CompileUnit[] = [];
     const info = sections.info;
     if (info !== undefined) {
@@ -63,7 +64,7 @@ export class DwarfInfo implements UnitContext {
     if (p === undefined) {
       const offset = unit.lineProgramOffset;
       p = offset === undefined || this.sections.line === undefined ? null
-        : new LineProgram(this.sections, offset, unit.compDir, unit.addressSize, (i) => unit.indexedString(i));
+        : new LineProgram(this.sections, offset, unit.compDir, unit.addressSize, (i) => unit.indexedString(i), this.sourceLocation);
       this.programs.set(unit, p);
     }
     return p ?? undefined;

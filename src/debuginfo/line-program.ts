@@ -12,7 +12,7 @@ import {
   DW_LNS_set_file, DW_LNS_set_isa, DW_LNS_set_prologue_end, formName,
 } from './dwarf-constants.js';
 import type { DwarfSections } from './dwarf-sections.js';
-import { joinPath, normalizePath } from './paths.js';
+import { joinPath, normalizePath, locateSource, type SourceLocation } from './paths.js';
 
 export interface LineRow {
   readonly address: number;
@@ -52,10 +52,11 @@ export class LineProgram {
 
   /**
    * Parses the program at `offset`. `compDir` is the unit's DW_AT_comp_dir, the base of relative
-   * directories; `strx` resolves DW_FORM_strx* entries through the unit's string offsets.
+   * directories; `strx` resolves DW_FORM_strx* entries through the unit's string offsets;
+   * `sourceLocation` turns the paths into paths on this machine.
    */
   constructor(sections: DwarfSections, readonly offset: number, compDir: string | undefined, addressSize: number,
-    strx?: (index: number) => string) {
+    strx?: (index: number) => string, sourceLocation: SourceLocation = {}) {
     const section = sections.line;
     if (section === undefined) throw new DwarfError('a unit has a line program but the file has no .debug_line');
     const r = new ByteReader(section, '.debug_line', offset);
@@ -81,7 +82,7 @@ export class LineProgram {
 
     const fileEntry = (name: string, dirIndex: number): LineFile => {
       const dir = this.version >= 5 ? this.dirs[dirIndex] : dirIndex === 0 ? compDir : this.dirs[dirIndex - 1];
-      return { name, path: normalizePath(joinPath(joinPath(compDir, dir ?? ''), name)) };
+      return { name, path: locateSource(normalizePath(joinPath(joinPath(compDir, dir ?? ''), name)), sourceLocation) };
     };
     if (this.version >= 5) {
       const readEntries = (): Map<number, string | number>[] => {

@@ -27,3 +27,25 @@ export function pathMatches(path: string, query: string): boolean {
   const q = normalizePath(query);
   return path.endsWith(`/${q}`) || path === q;
 }
+
+/**
+ * Where the sources of a build are on this machine: paths the line tables give relative (a build
+ * with -ffile-prefix-map=DIR=.) are under `base`; `map` rewrites the prefixes of paths from
+ * another machine's build tree (the first matching pair, as written; longest first is the
+ * caller's choice).
+ */
+export interface SourceLocation {
+  readonly base?: string;
+  readonly map?: readonly (readonly [from: string, to: string])[];
+}
+
+/** A line table's path as a path on this machine. */
+export function locateSource(path: string, where: SourceLocation): string {
+  for (const [from, to] of where.map ?? []) {
+    const prefix = normalizePath(from);
+    if (path === prefix || path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`)) {
+      return normalizePath(joinPath(to, path.slice(prefix.length).replace(/^\/+/, '')));
+    }
+  }
+  return path.startsWith('/') || where.base === undefined ? path : normalizePath(joinPath(where.base, path));
+}

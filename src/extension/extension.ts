@@ -10,6 +10,7 @@ import { Command, DEBUG_TYPE } from '../shared/commands.js';
 import { DebugEvent, DebugRequest, type PositionEventBody, type SnapshotsBody } from '../shared/debug-requests.js';
 import { TimelineRequest } from '../shared/timeline-protocol.js';
 import { resolveLaunch } from './launch-defaults.js';
+import { registerGuestTerminal } from './guest-terminal.js';
 import { showTimeline } from './timeline-panel.js';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -25,7 +26,13 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
   );
 
+  registerGuestTerminal(context);
+
   const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 100);
+  // Sessions whose timeline has been opened by the rvreplay.openTimelineWithSession setting: once,
+  // at the first stop (the panel's first request needs the launched session), and not again
+  // after the user closes it.
+  const timelineOpened = new Set<string>();
   status.command = Command.GoToIcount;
   context.subscriptions.push(status,
     vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
@@ -34,9 +41,15 @@ export function activate(context: vscode.ExtensionContext): void {
       status.text = `$(history) ${p.mode} · icount ${p.icount.toLocaleString('en-US')}${p.mode === 'record' ? (p.atLiveEdge ? ' · live' : ' · in history') : ''}`;
       status.tooltip = `rvreplay: history from icount ${p.historyStart} to ${p.historyEnd}. Click to go to an icount.`;
       status.show();
+      if (!timelineOpened.has(e.session.id) && vscode.workspace.getConfiguration('rvreplay').get<boolean>('openTimelineWithSession', false)) {
+        timelineOpened.add(e.session.id);
+        showTimeline(context, e.session);
+      }
     }),
     vscode.debug.onDidTerminateDebugSession((s) => {
-      if (s.type === DEBUG_TYPE) status.hide();
+      if (s.type !== DEBUG_TYPE) return;
+      status.hide();
+      timelineOpened.delete(s.id);
     }),
   );
 

@@ -6,23 +6,21 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { buildAsmGuest, runCli } from '../support/cli.js';
+import { lineIn, stopAfter, withClient } from '../support/dap-client.js';
 import { ECHO_IRQ } from '../support/guests.js';
 import { tempDir } from '../support/toolchain.js';
 import { GUEST_DIR, guestPath } from '../unit/debuginfo-gdb.js';
 
-const ADAPTER = join(__dirname, '..', '..', 'dist', 'adapter.js');
 const tmp = tempDir('dap');
 after(() => tmp.cleanup());
 
 const ELF = guestPath('dbg-O0');
 const DBG_C = join(GUEST_DIR, 'dbg', 'dbg.c');
 const WALK_C = join(GUEST_DIR, 'dbg', 'walk.c');
-const lineIn = (file: string, text: string): number => readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(text)) + 1;
 const LOG = join(tmp.dir, 'dbg.rr');
 
 before(async () => {
@@ -30,26 +28,7 @@ before(async () => {
   assert.equal(r.status, 0, r.stderr);
 });
 
-async function withClient(body: (dc: DebugClient) => Promise<void>): Promise<void> {
-  const dc = new DebugClient('node', ADAPTER, 'rvreplay');
-  dc.defaultTimeout = 30_000;
-  await dc.start();
-  try {
-    await body(dc);
-  } finally {
-    await dc.stop();
-  }
-}
-
 const launchArgs = { program: ELF, rr: 'replay', rrfile: LOG };
-
-/** Runs a motion request and waits for the stop it causes; returns the top frame. */
-async function stopAfter(dc: DebugClient, request: Promise<unknown>, reason: string): Promise<DebugProtocol.StackFrame> {
-  const [, stopped] = await Promise.all([request, dc.waitForEvent('stopped')]);
-  assert.equal((stopped as DebugProtocol.StoppedEvent).body.reason, reason, JSON.stringify(stopped.body));
-  const trace = await dc.stackTraceRequest({ threadId: 1 });
-  return trace.body.stackFrames[0];
-}
 
 test('a breakpoint in C, the stack, next, step back over a call and out of a function, step in and out', async () => {
   await withClient(async (dc) => {
@@ -120,6 +99,7 @@ test('launch arguments that are wrong get an error message the user can act on',
     [{ program: ELF, rr: 'replay', rrfile: join(tmp.dir, 'nope.rr') }, /cannot read .*nope\.rr: no such file/],
     [{ program: ELF, rr: 'replay', rrfile: ELF }, /not an rvreplay log/],
     [{ program: ELF, rr: 'sideways' }, /"rr" is "sideways"; it must be one of "record", "replay", "none"/],
+    [{ program: ELF, rr: 'replay', rrfile: LOG, sourceMap: ['/a', '/b'] }, /"sourceMap" maps build-tree path prefixes to paths here/],
     [{ program: ELF, rr: 'record', rrfile: join(tmp.dir, 'r.rr'), ram: 5000 }, /--ram takes an integer from 1 to 2048, not '5000'/],
     [{ program: ELF, rr: 'record', rrfile: join(tmp.dir, 'r.rr'), drives: [join(tmp.dir, 'no.img')] }, /cannot open disk image .*no\.img: no such file/],
   ];

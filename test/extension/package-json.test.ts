@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { builtinModules } from 'node:module';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from '../../src/shared/commands.js';
 import { resolveLaunch } from '../../src/extension/launch-defaults.js';
@@ -17,6 +17,7 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
     debuggers: { type: string; program: string; configurationAttributes: { launch: { properties: Record<string, unknown>; required: string[] } } }[];
     commands: { command: string }[];
     menus: Record<string, { command: string }[]>;
+    configuration: { properties: Record<string, { type: string; default: unknown }> };
   };
 };
 
@@ -39,6 +40,18 @@ test('contributed commands and registered commands are the same set; menus name 
   for (const [menu, items] of Object.entries(pkg.contributes.menus)) {
     for (const item of items) assert.ok((registered as string[]).includes(item.command), `${menu} names ${item.command}`);
   }
+});
+
+test('the settings the extension reads are the ones contributed, with the defaults the code assumes', () => {
+  const dir = join(ROOT, 'src', 'extension');
+  const read = new Map<string, string>();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+    const source = readFileSync(join(dir, file), 'utf8');
+    for (const m of source.matchAll(/getConfiguration\('rvreplay'\)\.get<\w+>\('(\w+)', ([^)]+)\)/g)) read.set(`rvreplay.${m[1]}`, m[2]);
+  }
+  const contributed = pkg.contributes.configuration.properties;
+  assert.deepEqual([...read.keys()].sort(), Object.keys(contributed).sort());
+  for (const [key, fallback] of read) assert.equal(JSON.stringify(contributed[key].default), fallback, `${key}'s default`);
 });
 
 test('the bundled extension needs only vscode and Node built-ins', () => {
