@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import type { BenchCase, BenchContext, CaseResult } from './case.js';
 import { GUESTS } from './guests.js';
+import { dapCase } from './dap.js';
 import { caseSelected, parseOptions, USAGE, type BenchOptions } from './options.js';
 import { DEFAULT_CLI } from './paths.js';
 import { findQemu } from './qemu.js';
@@ -15,7 +16,7 @@ import { timeTravelCase } from './time-travel.js';
 
 /** Every case, in the order they run. */
 function allCases(): BenchCase[] {
-  return [...GUESTS.map(runVsQemuCase), ...GUESTS.map(rrVsQemuCase), timelineCase(), timeTravelCase()];
+  return [...GUESTS.map(runVsQemuCase), ...GUESTS.map(rrVsQemuCase), timelineCase(), timeTravelCase(), dapCase()];
 }
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -19,6 +19,7 @@ import { readElfSymbols } from '../test/oracle/elf-symbols.js';
 import type { BenchCase, BenchContext, CaseResult, Cell } from './case.js';
 import { fixed, grouped, median } from './figures.js';
 import { GUESTS_DIR } from './paths.js';
+import { seeded, timed } from './timing.js';
 import { runRvreplay } from './rvreplay.js';
 
 const ELF = join(GUESTS_DIR, 'timetravel.elf');
@@ -172,16 +173,4 @@ function checkLastHit(engine: ReplayEngine, stop: EngineStop, end: number, probl
 
 function stateOf(s: ReplaySession): string {
   return `${s.machine.icount}:${digestRegions(s.machine.arena).join(',')}:${digestRam(s.machine.ram)}`;
-}
-
-async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
-  const start = performance.now();
-  const result = await work();
-  return [result, performance.now() - start];
-}
-
-/** A small deterministic generator (the same places every run). */
-function seeded(seed: number): () => number {
-  let s = seed;
-  return () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 }

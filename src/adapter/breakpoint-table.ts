@@ -16,6 +16,8 @@ export interface BreakpointEntry {
   origin: BreakpointOrigin;
   /** The source path of a source breakpoint (its set is replaced as a whole). */
   path?: string;
+  /** The function of the breakpoint's location (gdb's location symbol): the one its stop shows. */
+  functionName?: string;
   condition?: string;
   hitCondition?: string;
   logMessage?: string;
@@ -28,6 +30,8 @@ export interface Decision {
   ids: number[];
   /** Lines logpoints printed. */
   logs: string[];
+  /** Inlined frames at the top the stop does not show (see framesToHide). */
+  hidden: number;
   /** Why a condition could not be evaluated (the breakpoint then stops, as VS Code expects). */
   errors: string[];
 }
@@ -60,12 +64,18 @@ export class BreakpointTable {
     return this.nextId++;
   }
 
-  /** The motion stopped at a breakpoint at `pc`: whether to stay, given the frame there. */
-  decide(pc: number, info: DebugInfo | undefined, frame: StackFrame | undefined): Decision {
-    const d: Decision = { stop: false, ids: [], logs: [], errors: [] };
+  /**
+   * The motion stopped at a breakpoint at `pc`: whether to stay, given the call stack there.
+   * Conditions and logpoints are evaluated in the frame the stop shows.
+   */
+  decide(pc: number, info: DebugInfo | undefined, frames: readonly StackFrame[]): Decision {
+    const d: Decision = { stop: false, ids: [], logs: [], errors: [], hidden: 0 };
     const here = this.entries.filter((e) => e.address === pc);
     if (here.length === 0) return d; // a breakpoint of the debugger's own (a step's), or one just removed
     for (const e of here) {
+      const hidden = framesToHide(e, frames);
+      const frame = frames[hidden];
+      if (d.ids.length === 0) d.hidden = hidden;
       if (e.condition !== undefined && e.condition.trim() !== '') {
         try {
           if (!truthy(info, e.condition, frame, this.engine)) continue;
@@ -87,6 +97,18 @@ export class BreakpointTable {
     }
     return d;
   }
+}
+
+/**
+ * How many inlined frames at the top a stop at `e` does not show, by gdb's rule for breakpoints
+ * at inlined code: an inlined call that starts exactly at the pc is not entered yet unless it is
+ * the breakpoint's own function (`break f` where f's body starts with an inlined call stops in f).
+ */
+function framesToHide(e: BreakpointEntry, frames: readonly StackFrame[]): number {
+  if (e.functionName === undefined) return 0;
+  let k = 0;
+  while (k < frames.length - 1 && frames[k].inlined && frames[k].function?.entryPc === e.address && frames[k].name !== e.functionName) k++;
+  return k;
 }
 
 function truthy(info: DebugInfo | undefined, expression: string, frame: StackFrame | undefined, engine: DebugEngine): boolean {

@@ -41,6 +41,9 @@ export class RvreplayDebugSession extends LoggingDebugSession {
   private watches: { address: number; size: number; kind: WatchKind }[] = [];
   /** The ids of the breakpoints that made the last stop. */
   private hitIds: number[] = [];
+  /** Inlined frames the breakpoint stop being approved would not show, and those the current stop does not show. */
+  private hitHidden = 0;
+  private hiddenFrames = 0;
   /** The frames of the last stack trace, by id (valid while stopped). */
   private frames: ProgramFrame[] = [];
   /** The log as the timeline panel sees it, once the panel has asked. */
@@ -124,7 +127,7 @@ export class RvreplayDebugSession extends LoggingDebugSession {
     const path = args.source.path ?? args.source.name ?? '';
     const requested = (args.breakpoints ?? []).map((b) => ({ b, found: this.info?.lineBreakpoint(path, b.line) ?? [] }));
     const placed = this.table.replace('source', path, requested.flatMap(({ b, found }) => found.map((l) => ({
-      address: l.address, condition: b.condition, hitCondition: b.hitCondition, logMessage: b.logMessage,
+      address: l.address, condition: b.condition, hitCondition: b.hitCondition, logMessage: b.logMessage, functionName: l.functionName,
     }))));
     let next = 0;
     const breakpoints = requested.map(({ b, found }) => {
@@ -144,7 +147,7 @@ export class RvreplayDebugSession extends LoggingDebugSession {
   protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
     const requested = args.breakpoints.map((b) => ({ b, found: this.info?.functionBreakpoint(b.name) ?? [] }));
     const placed = this.table.replace('function', undefined, requested.flatMap(({ b, found }) => found.map((l) => ({
-      address: l.address, condition: b.condition, hitCondition: b.hitCondition,
+      address: l.address, condition: b.condition, hitCondition: b.hitCondition, functionName: b.name,
     }))));
     let next = 0;
     const breakpoints = requested.map(({ b, found }) => {
@@ -189,6 +192,7 @@ export class RvreplayDebugSession extends LoggingDebugSession {
     const stackFrames: DebugProtocol.StackFrame[] = [];
     if (this.frames.length === 0) stackFrames.push({ ...new StackFrame(0, `0x${hex(pc)}`), instructionPointerReference: `0x${hex(pc)}` });
     this.frames.forEach((f, id) => {
+      if (id < this.hiddenFrames && id < this.frames.length - 1) return;
       if (f.physical.interrupted === true) {
         // Where a trap came in: the frames below are the interrupted code (gdb's "<signal handler called>").
         const handler = this.frames[id - 1];
@@ -305,7 +309,8 @@ export class RvreplayDebugSession extends LoggingDebugSession {
   private topFrame(): ProgramFrame | undefined {
     const cpu = this.engine.machine.cpu;
     const memory = { readMemory: (a: number, n: number) => fullRead(this.engine, a, n) };
-    return this.info?.callStack({ pc: cpu.pc, x: cpu.x }, memory, { maxFrames: 1 }).frames[0];
+    const frames = this.info?.callStack({ pc: cpu.pc, x: cpu.x }, memory, { maxFrames: 1 }).frames ?? [];
+    return frames[Math.min(this.hiddenFrames, frames.length - 1)];
   }
 
   protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
@@ -320,22 +325,22 @@ export class RvreplayDebugSession extends LoggingDebugSession {
 
   protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
     this.sendResponse(response);
-    void this.motion(() => (this.byInstruction(args.granularity) ? this.engine.stepi() : this.stepper!.next(false)));
+    void this.motion(() => (this.byInstruction(args.granularity) ? this.engine.stepi() : this.stepper!.next(false, this.hiddenFrames)));
   }
 
   protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
     this.sendResponse(response);
-    void this.motion(() => (this.byInstruction(args.granularity) ? this.engine.stepi() : this.stepper!.next(true)));
+    void this.motion(() => (this.byInstruction(args.granularity) ? this.engine.stepi() : this.stepper!.next(true, this.hiddenFrames)));
   }
 
   protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void {
     this.sendResponse(response);
-    void this.motion(() => (this.stepper === undefined ? this.engine.continue() : this.stepper.out()));
+    void this.motion(() => (this.stepper === undefined ? this.engine.continue() : this.stepper.out(this.hiddenFrames)));
   }
 
   protected override stepBackRequest(response: DebugProtocol.StepBackResponse, args: DebugProtocol.StepBackArguments): void {
     this.sendResponse(response);
-    void this.motion(() => (this.byInstruction(args.granularity) ? this.engine.reverseStepi() : this.stepper!.back()));
+    void this.motion(() => (this.byInstruction(args.granularity) ? this.engine.reverseStepi() : this.stepper!.back(this.hiddenFrames)));
   }
 
   protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
@@ -376,7 +381,7 @@ export class RvreplayDebugSession extends LoggingDebugSession {
     }
     switch (command) {
       case DebugRequest.ReverseStepOut:
-        void this.motion(() => (this.stepper === undefined ? this.engine.reverseStepi() : this.stepper.reverseOut()));
+        void this.motion(() => (this.stepper === undefined ? this.engine.reverseStepi() : this.stepper.reverseOut(this.hiddenFrames)));
         return {};
       case DebugRequest.SaveSnapshot:
         return this.engine.saveSnapshot((args as SnapshotArgs).name);
@@ -449,11 +454,13 @@ export class RvreplayDebugSession extends LoggingDebugSession {
   private approve(stop: EngineStop): boolean {
     const cpu = this.engine.machine.cpu;
     const memory = { readMemory: (a: number, n: number) => fullRead(this.engine, a, n) };
-    const frame = this.info?.callStack({ pc: cpu.pc, x: cpu.x }, memory, { maxFrames: 1 }).frames[0];
-    const d = this.table.decide(stop.pc, this.info, frame);
+    // The physical frame and the inlined calls in it are what a breakpoint may show.
+    const frames = this.info?.callStack({ pc: cpu.pc, x: cpu.x }, memory, { maxFrames: 1 }).frames ?? [];
+    const d = this.table.decide(stop.pc, this.info, frames);
     for (const line of d.logs) this.sendEvent(new OutputEvent(`${line}\n`, 'console'));
     for (const e of d.errors) this.sendEvent(new OutputEvent(`rvreplay: ${e}\n`, 'stderr'));
     this.hitIds = d.ids;
+    this.hitHidden = d.hidden;
     return d.stop || !this.table.has(stop.pc);
   }
 
@@ -470,6 +477,7 @@ export class RvreplayDebugSession extends LoggingDebugSession {
     this.opened?.flushOutput();
     this.values?.reset();
     this.frames = [];
+    this.hiddenFrames = stop.reason.kind === 'breakpoint' ? this.hitHidden : 0;
     const [described, description] = describeStop(stop);
     const reason = stop.reason.kind === 'done' ? doneReason : described;
     const event = new StoppedEvent(reason, THREAD_ID) as DebugProtocol.StoppedEvent;
