@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import {
-  Event, InitializedEvent, LoggingDebugSession, OutputEvent, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread,
+  CapabilitiesEvent, Event, InitializedEvent, LoggingDebugSession, OutputEvent, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DebugInfo } from '../debuginfo/debug-info.js';
@@ -108,6 +108,8 @@ export class RvreplayDebugSession extends LoggingDebugSession {
     if (this.info === undefined) {
       this.sendEvent(new OutputEvent(`rvreplay: the debug information of ${launch.program} cannot be read: stepping is by instruction, and there are no source lines or variables\n`, 'console'));
     }
+    // A run with no log cannot go back: VS Code then hides the reverse buttons.
+    if (this.opened.engine.info().mode === 'live') this.sendEvent(new CapabilitiesEvent({ supportsStepBack: false }));
     this.sendEvent(new InitializedEvent());
     await this.configurationDone;
     this.sendResponse(response);
@@ -376,7 +378,7 @@ export class RvreplayDebugSession extends LoggingDebugSession {
 
   private async custom(command: string, args: unknown): Promise<unknown> {
     if (isTimelineRequest(command)) {
-      const handlers = timelineHandlers(this.refreshedTimeline(), (a: SeekArgs) => this.seekTo(a.icount));
+      const handlers = timelineHandlers(() => this.refreshedTimeline(), (a: SeekArgs) => this.seekTo(a.icount));
       return answerTimelineRequest(handlers, command, args as never);
     }
     switch (command) {
@@ -402,7 +404,7 @@ export class RvreplayDebugSession extends LoggingDebugSession {
         return { rrfile: r.log, icount: r.icount };
       }
       case DebugRequest.SerialInput: {
-        if (this.engine.info().mode !== 'record') throw new EngineError('the replay is read-only: its console input is in the log');
+        if (this.engine.info().mode === 'replay') throw new EngineError('the replay is read-only: its console input is in the log');
         this.opened!.console.type(new TextEncoder().encode((args as SerialInputArgs).text));
         return {};
       }
@@ -413,13 +415,17 @@ export class RvreplayDebugSession extends LoggingDebugSession {
 
   /** The timeline's travel: the debugger stops at exactly `icount`. */
   private async seekTo(icount: number): Promise<{ icount: number }> {
-    await this.motion(() => this.engine.seek(icount), 'goto');
+    // A seek the engine refuses (beyond the recording, into a past there is none of) fails the
+    // request, which says why; it is not a stop.
+    const moving = this.engine.seek(icount);
+    await this.motion(() => moving, 'goto');
     return { icount: this.engine.icount };
   }
 
   /** The timeline's view of the log, brought up to date with the file and the position. */
   private refreshedTimeline(): TimelineSource {
     const opened = this.opened!;
+    if (opened.rrfile === undefined) throw new EngineError('this session records nothing ("rr": "none"): there is no event log to show');
     opened.flushLog();
     const bytes = readFileSync(opened.rrfile);
     if (this.timeline === undefined) this.timeline = TimelineSource.open(bytes);

@@ -1,27 +1,32 @@
-// Opens the time-travel engine a launch configuration asks for, with the guest's console turned
-// into DAP output: a recording with time travel (the CLI's `record --gdb` session), or a replay of
-// an existing log. The launch attributes are the CLI's options, checked by the CLI's own parser,
+// Opens the engine a launch configuration asks for, with the guest's console turned into DAP
+// output: a recording with time travel (the CLI's `record --gdb` session), a replay of an
+// existing log, or a run with no log (`rvreplay run`, forward only). The launch attributes are the CLI's options, checked by the CLI's own parser,
 // so a bad value gets the same one-line message the command line gives.
 
 import { CliError } from '../cli/cli-error.js';
-import { loadGuestFile } from '../cli/guest-file.js';
+import { loadGuestFile, loadInto } from '../cli/guest-file.js';
 import { LiveDevices } from '../cli/host-devices.js';
 import { parseCommand } from '../cli/options.js';
 import { DEFAULT_DIGEST_INTERVAL, RECORD_COMMAND } from '../cli/record-command.js';
 import { startRecording } from '../cli/recording-setup.js';
 import { openReplaySession } from '../cli/replay-session.js';
-import { machineConfigFrom } from '../cli/run-command.js';
+import { deliverHostInput, machineConfigFrom, RUN_COMMAND } from '../cli/run-command.js';
 import { TimeTravelRecording } from '../cli/time-travel-recording.js';
+import { HostEntropy } from '../emu/host/host-entropy.js';
+import { HostWallClock } from '../emu/host/host-wall-clock.js';
+import { VirtMachine } from '../emu/machine.js';
 import type { DebugEngine } from '../engine/debug-engine.js';
+import { LiveEngine } from '../engine/live-engine.js';
 import { NewOutputFilter } from '../engine/new-output-filter.js';
+import type { LiveHost } from '../engine/record-engine.js';
 import { DEFAULT_KEYFRAMES, ReplayEngine, type KeyframeOptions } from '../engine/replay-engine.js';
 import { DapConsole } from './dap-console.js';
 import type { RrMode, RvreplayLaunchArguments } from './launch-arguments.js';
 
 export interface OpenedEngine {
   engine: DebugEngine;
-  /** The log: read by the timeline (a recording's grows). */
-  rrfile: string;
+  /** The log: read by the timeline (a recording's grows); none for a run without one. */
+  rrfile: string | undefined;
   /** Writes what the recorder holds of the log, so a reader of the file sees it all (a recording). */
   flushLog(): void;
   /** Sends the guest output collected so far as one output event. */
@@ -44,11 +49,11 @@ export async function openEngine(args: RvreplayLaunchArguments, output: (text: s
     throw new Error('"sourceMap" maps build-tree path prefixes to paths here, e.g. {"/build/fw": "${workspaceFolder}"}');
   }
   const rrfile = args.rrfile ?? `${args.program}.rr`;
-  const console = new DapConsole(output, mode === 'record');
+  const console = new DapConsole(output, mode !== 'replay');
   try {
     if (mode === 'replay') return openReplay(args, rrfile, console);
     if (mode === 'record') return await openRecord(args, rrfile, console);
-    throw new Error('"rr": "none" is not available yet in the debugger: use "record" (the recording is what lets you go back)');
+    return await openLive(args, console);
   } catch (e) {
     // The CLI's checks say what is wrong with a file in one line: that line is the message.
     if (e instanceof CliError) throw new Error(e.message);
@@ -100,6 +105,45 @@ function cliOptions(args: RvreplayLaunchArguments): string[] {
   if (args.keyboard !== undefined) argv.push('--keyboard', args.keyboard);
   if (args.mouse !== undefined) argv.push('--mouse', args.mouse);
   return argv;
+}
+
+/** A run with no log ("rr": "none"): forward only, as `rvreplay run`. */
+async function openLive(args: RvreplayLaunchArguments, console: DapConsole): Promise<OpenedEngine> {
+  if (args.rrsnapshot !== undefined) throw new Error('"rrsnapshot" saves the start of a recording: it needs "rr": "record"');
+  const { options } = parseCommand(RUN_COMMAND, [args.program, ...cliOptions(args)]);
+  const config = machineConfigFrom(options);
+  const guest = loadGuestFile(args.program);
+  const devices = new LiveDevices(config.devices!, options);
+  const machine = new VirtMachine(config, { console, wallClock: new HostWallClock(), entropy: new HostEntropy(), ...devices.ports });
+  loadInto(machine, guest);
+  try {
+    await devices.open();
+  } catch (e) {
+    await devices.close();
+    throw e;
+  }
+  const live: LiveHost = {
+    checkpoint: () => deliverHostInput(machine, console, devices),
+    get inputMayCome() {
+      return console.inputOpen || devices.inputOpen;
+    },
+    get busy() {
+      return devices.busy;
+    },
+    waitForInput: () => Promise.race([console.waitForInput(), ...(devices.inputOpen ? [devices.wait()] : [])]),
+    between: () => {},
+  };
+  return {
+    engine: new LiveEngine(machine, live, () => devices.restart()),
+    rrfile: undefined,
+    flushLog: () => {},
+    flushOutput: () => console.flush(),
+    console,
+    close: async () => {
+      await devices.close();
+      await console.close();
+    },
+  };
 }
 
 function openReplay(args: RvreplayLaunchArguments, rrfile: string, console: DapConsole): OpenedEngine {

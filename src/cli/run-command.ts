@@ -1,6 +1,7 @@
 // `rvreplay run <elf>`: boots the guest on the virt machine with its UART on the --serial backend
 // (stdio by default), and exits with the guest's status. Nothing is recorded.
 
+import type { CharBackend } from '../emu/host/char-backend.js';
 import { HostEntropy } from '../emu/host/host-entropy.js';
 import { HostWallClock } from '../emu/host/host-wall-clock.js';
 import { DEFAULT_CONFIG, VirtMachine, type MachineConfig } from '../emu/machine.js';
@@ -86,15 +87,7 @@ export async function runCommand(argv: string[]): Promise<number> {
         return true;
       },
       run: (limit) => machine.run(limit),
-      checkpoint: (c) => {
-        let bytes = 0;
-        c.deliver((b) => {
-          const taken = machine.uart.receive(b);
-          if (taken) bytes++;
-          return taken;
-        });
-        return devices.queue.deliver(machine).length > 0 || bytes > 0;
-      },
+      checkpoint: (c) => deliverHostInput(machine, c, devices),
     }, {
       budget: (options.get('max-insns') as number | undefined) ?? Infinity,
       trace: options.get('trace') === true,
@@ -107,4 +100,15 @@ export async function runCommand(argv: string[]): Promise<number> {
     await devices.close();
     await console.close();
   }
+}
+
+/** A plain run's checkpoint: waiting serial bytes and device completions go in now; true if any did. */
+export function deliverHostInput(machine: VirtMachine, console: CharBackend, devices: LiveDevices): boolean {
+  let bytes = 0;
+  console.deliver((b) => {
+    const taken = machine.uart.receive(b);
+    if (taken) bytes++;
+    return taken;
+  });
+  return devices.queue.deliver(machine).length > 0 || bytes > 0;
 }

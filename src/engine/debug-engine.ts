@@ -45,8 +45,11 @@ export interface EngineStop {
   pc: number;
 }
 
+/** record: a recording with time travel; replay: a log; live: a run with no log ("rr": "none"). */
+export type EngineMode = 'record' | 'replay' | 'live';
+
 export interface EngineInfo {
-  mode: 'record' | 'replay';
+  mode: EngineMode;
   icount: number;
   /** Virtual time at the position, in nanoseconds (a function of icount). */
   virtualTimeNs: number;

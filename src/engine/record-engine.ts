@@ -16,6 +16,7 @@ import type { Recorder } from '../replay/recorder.js';
 import type { Replayer, ReplayPosition } from '../replay/replayer.js';
 import { DEBUG_WRITE_PC, DebugWriteTarget, type LogEvent } from '../shared/log-events.js';
 import { EngineError } from './debug-engine.js';
+import { physicalPieces } from './guest-memory.js';
 import type { HostSwitch } from './host-switch.js';
 import type { Keyframe } from './keyframe-store.js';
 import type { NewOutputFilter } from './new-output-filter.js';
@@ -74,17 +75,7 @@ export class RecordEngine extends ReplayEngine {
   /** At the live edge the write is made and recorded (a DebugWrite event), so replay makes it too. */
   override writeMemory(address: number, bytes: Uint8Array): void {
     this.mustBeLive('memory');
-    const m = this.machine;
-    const parts: [number, Uint8Array][] = [];
-    for (let done = 0; done < bytes.length;) {
-      const va = (address + done) >>> 0;
-      const n = Math.min(bytes.length - done, 0x1000 - (va & 0xfff));
-      const pa = m.cpu.inspectTranslation(va);
-      if (pa === undefined || !m.ram.contains(pa, n)) throw new EngineError(`0x${va.toString(16)} cannot be written: it is not mapped to RAM`);
-      parts.push([pa, bytes.subarray(done, done + n)]);
-      done += n;
-    }
-    for (const [pa, part] of parts) this.recorded(this.recorder.debugWrite(DebugWriteTarget.Memory, pa, part));
+    for (const [pa, part] of physicalPieces(this.machine, address, bytes)) this.recorded(this.recorder.debugWrite(DebugWriteTarget.Memory, pa, part));
   }
 
   override writeRegister(index: number, value: number): void {

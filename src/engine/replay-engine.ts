@@ -20,6 +20,7 @@ import {
   EngineError, type DebugEngine, type EngineInfo, type EngineStop, type SnapshotEntry, type StopReason, type WatchKind,
 } from './debug-engine.js';
 import { readGuestMemory } from './guest-memory.js';
+import { hitReason, watchRange } from './hart-hits.js';
 import { KeyframeStore, type Keyframe } from './keyframe-store.js';
 import type { NewOutputFilter } from './new-output-filter.js';
 
@@ -122,13 +123,12 @@ export class ReplayEngine implements DebugEngine {
   }
 
   addWatchpoint(address: number, length: number, kind: WatchKind): void {
-    const start = address >>> 0;
-    this.machine.cpu.debug.addWatch({ start, end: start + length, read: kind !== 'write', write: kind !== 'read' });
+    this.machine.cpu.debug.addWatch(watchRange(address, length, kind));
   }
 
   removeWatchpoint(address: number, length: number, kind: WatchKind): void {
-    const start = address >>> 0;
-    this.machine.cpu.debug.removeWatch(start, start + length, kind !== 'write', kind !== 'read');
+    const w = watchRange(address, length, kind);
+    this.machine.cpu.debug.removeWatch(w.start, w.end, w.read, w.write);
   }
 
   breakOnTraps(kinds: { exceptions: boolean; interrupts: boolean }): void {
@@ -306,7 +306,7 @@ export class ReplayEngine implements DebugEngine {
           // A watched access is seen, in reverse, from just before the instruction that made it.
           const position = r.hit.icount;
           if (position < end && (last === undefined || position >= last.position)) {
-            last = { position, reason: this.hitReason(r.hit) };
+            last = { position, reason: hitReason(r.hit) };
           }
           debug.resumeIcount = this.icount;
           break;
@@ -385,7 +385,7 @@ export class ReplayEngine implements DebugEngine {
   private forwardReason(r: Exclude<RunEnd, { kind: 'reached' }>): StopReason {
     switch (r.kind) {
       case 'hit':
-        return this.hitReason(r.hit);
+        return hitReason(r.hit);
       case 'end':
         return this.endReason();
       case 'cancelled':
@@ -395,14 +395,6 @@ export class ReplayEngine implements DebugEngine {
       case 'diverged':
         return { kind: 'diverged', message: r.message };
     }
-  }
-
-  private hitReason(hit: DebugHit): StopReason {
-    if (hit.kind === 'breakpoint') return { kind: 'breakpoint', pc: hit.pc };
-    if (hit.kind === 'trap') return { kind: 'trap', cause: hit.cause, interrupt: hit.interrupt };
-    const w = hit.range;
-    const watch: WatchKind = w.read && w.write ? 'access' : w.write ? 'write' : 'read';
-    return { kind: 'watchpoint', watch, address: hit.address, access: hit.access };
   }
 
   private namedList(): string {

@@ -3,7 +3,7 @@
 // terminal with onlcr shows it), typed text goes to the guest while recording, and a replay, whose
 // input is in its log, answers typing with a note instead.
 
-export type ConsoleMode = 'record' | 'replay' | 'ended';
+export type ConsoleMode = 'record' | 'replay' | 'live' | 'ended';
 
 export interface InputOutcome {
   /** Text to send to the guest (rvreplay/serialInput). */
@@ -43,6 +43,7 @@ export class GuestConsoleText {
 
   /** What to do with text typed into the terminal. */
   input(text: string): InputOutcome {
+    if (this.mode === 'live') return { send: text };
     if (this.mode === 'record') {
       if (this.atLiveEdge) return { send: text };
       // Queued by the adapter until execution is back at the live edge; say so once.

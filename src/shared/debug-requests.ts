@@ -55,7 +55,8 @@ export interface SerialInputArgs {
 }
 
 export interface PositionEventBody {
-  mode: 'record' | 'replay';
+  /** record, replay, or live (a run with no log and no history: "rr": "none"). */
+  mode: 'record' | 'replay' | 'live';
   icount: number;
   /** True at a recording's live edge, where new input is recorded; false inside history. */
   atLiveEdge: boolean;

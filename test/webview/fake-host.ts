@@ -21,7 +21,7 @@ export class FakeTimelineHost {
     readonly source: TimelineSource,
     private readonly settings: TimelineSettings = {},
   ) {
-    this.handlers = timelineHandlers(source, ({ icount }) => {
+    this.handlers = timelineHandlers(() => source, ({ icount }) => {
       source.setPosition(icount);
       return { icount };
     });

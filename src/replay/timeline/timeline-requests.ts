@@ -10,12 +10,12 @@ import type { TimelineSource } from './timeline-source.js';
 
 export type TimelineHandlers = { [K in TimelineRequestName]: (args: RequestArgs<K>) => RequestBody<K> | Promise<RequestBody<K>> };
 
-export function timelineHandlers(source: TimelineSource, seek: (args: SeekArgs) => SeekBody | Promise<SeekBody>): TimelineHandlers {
+export function timelineHandlers(source: () => TimelineSource, seek: (args: SeekArgs) => SeekBody | Promise<SeekBody>): TimelineHandlers {
   return {
-    [TimelineRequest.Info]: () => source.info(),
-    [TimelineRequest.Window]: (args) => source.window(args),
-    [TimelineRequest.Find]: (args) => source.find(args),
-    [TimelineRequest.SerialText]: (args) => source.serialText(args),
+    [TimelineRequest.Info]: () => source().info(),
+    [TimelineRequest.Window]: (args) => source().window(args),
+    [TimelineRequest.Find]: (args) => source().find(args),
+    [TimelineRequest.SerialText]: (args) => source().serialText(args),
     [TimelineRequest.Seek]: seek,
   };
 }
