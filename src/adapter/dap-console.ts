@@ -2,9 +2,11 @@
 // collected and sent between motions (and whenever a few KiB have gathered); its input comes from
 // the user (the rvreplay/serialInput request, from the console terminal) while recording, and
 // waits in a queue until a checkpoint at the live edge hands it to the UART. A replay takes none:
-// its input is in the log.
+// its input is in the log. Every byte shown is also kept with the icount it was written at, for
+// the timeline's console pane.
 
 import type { CharBackend } from '../emu/host/char-backend.js';
+import { RecordedSerialOutput } from '../replay/timeline/serial-output.js';
 
 export class DapConsole implements CharBackend {
   readonly quitRequested = false;
@@ -12,6 +14,10 @@ export class DapConsole implements CharBackend {
   private readonly decoder = new TextDecoder();
   private readonly input: number[] = [];
   private wake: (() => void) | undefined;
+  /** The output shown so far, each byte with its icount (a new log after going live starts it again). */
+  shown = new RecordedSerialOutput();
+  /** Where the machine is: set once it is built (the machine needs this console to be built). */
+  icount: () => number = () => 0;
 
   constructor(
     private readonly send: (text: string) => void,
@@ -35,6 +41,7 @@ export class DapConsole implements CharBackend {
   }
 
   write(byte: number): void {
+    this.shown.write(byte, this.icount());
     this.bytes.push(byte);
     if (this.bytes.length >= 4096) this.flush();
   }

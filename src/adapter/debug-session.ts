@@ -15,9 +15,10 @@ import type { RvreplayLaunchArguments } from './launch-arguments.js';
 import { trapName } from '../replay/describe-event.js';
 import { LogReader } from '../replay/log/log-reader.js';
 import { answerTimelineRequest, isTimelineRequest, timelineHandlers } from '../replay/timeline/timeline-requests.js';
+import { RecordedSerialOutput } from '../replay/timeline/serial-output.js';
 import { TimelineSource } from '../replay/timeline/timeline-source.js';
 import { DebugEvent, DebugRequest, type GoLiveArgs, type PositionEventBody, type SerialInputArgs, type SnapshotArgs } from '../shared/debug-requests.js';
-import { TimelineDapEvent, type SeekArgs } from '../shared/timeline-protocol.js';
+import { TimelineDapEvent, type SeekArgs, type TimelineEventInfo } from '../shared/timeline-protocol.js';
 import { BreakpointTable } from './breakpoint-table.js';
 import { FrameScopes } from './frame-scopes.js';
 import { disassembleAround } from './disassembly.js';
@@ -48,6 +49,8 @@ export class RvreplayDebugSession extends LoggingDebugSession {
   private frames: ProgramFrame[] = [];
   /** The log as the timeline panel sees it, once the panel has asked. */
   private timeline: TimelineSource | undefined;
+  /** Breakpoint and data breakpoint stops so far, by icount, for the timeline's lane of hits. */
+  private hitsFound: TimelineEventInfo[] = [];
 
   constructor() {
     super();
@@ -400,6 +403,8 @@ export class RvreplayDebugSession extends LoggingDebugSession {
         if (goLive === undefined) throw new EngineError('going live needs a recording ("rr": "record"); in a replay, save a snapshot and record from it');
         const r = await goLive.call(this.engine, (args as GoLiveArgs | undefined)?.rrfile);
         this.timeline = undefined; // another log now
+        this.hitsFound = [];
+        this.opened!.console.shown = new RecordedSerialOutput();
         this.afterStop();
         return { rrfile: r.log, icount: r.icount };
       }
@@ -411,6 +416,17 @@ export class RvreplayDebugSession extends LoggingDebugSession {
       default:
         throw new Error(`unknown request ${command}`);
     }
+  }
+
+  /** Adds a stop to the hits found so far (once per icount, in icount order). */
+  private noteHit(stop: EngineStop, what: string): void {
+    const at = this.hitsFound.findIndex((h) => h.icount >= stop.icount);
+    if (at >= 0 && this.hitsFound[at].icount === stop.icount) return;
+    const where = this.info?.describeAddress(stop.pc) ?? `0x${hex(stop.pc)}`;
+    const line = this.info?.lineAt(stop.pc);
+    const source = line?.path === undefined ? '' : ` (${basename(line.path)}:${line.line})`;
+    const hit: TimelineEventInfo = { icount: stop.icount, label: stop.reason.kind === 'watchpoint' ? 'data' : 'bp', detail: `${what} at ${where}${source}\nicount ${stop.icount}` };
+    this.hitsFound.splice(at < 0 ? this.hitsFound.length : at, 0, hit);
   }
 
   /** The timeline's travel: the debugger stops at exactly `icount`. */
@@ -428,8 +444,9 @@ export class RvreplayDebugSession extends LoggingDebugSession {
     if (opened.rrfile === undefined) throw new EngineError('this session records nothing ("rr": "none"): there is no event log to show');
     opened.flushLog();
     const bytes = readFileSync(opened.rrfile);
-    if (this.timeline === undefined) this.timeline = TimelineSource.open(bytes);
+    if (this.timeline === undefined) this.timeline = TimelineSource.open(bytes, { serialOutput: opened.console.shown });
     else this.timeline.update(LogReader.open(bytes), bytes);
+    this.timeline.setBreakpointHits(this.hitsFound);
     const info = this.engine.info();
     this.timeline.setPosition(info.icount);
     this.timeline.setKeyframes(info.keyframes.icounts);
@@ -488,6 +505,7 @@ export class RvreplayDebugSession extends LoggingDebugSession {
     const reason = stop.reason.kind === 'done' ? doneReason : described;
     const event = new StoppedEvent(reason, THREAD_ID) as DebugProtocol.StoppedEvent;
     if (stop.reason.kind === 'breakpoint') event.body.hitBreakpointIds = this.hitIds;
+    if (stop.reason.kind === 'breakpoint' || stop.reason.kind === 'watchpoint') this.noteHit(stop, description ?? reason);
     // Where in time, always: VS Code shows the description in the call stack's "Paused on ...".
     const info = this.engine.info();
     const when = `icount ${stop.icount}${info.mode === 'record' ? (info.atLiveEdge ? ', live' : ', in history') : ''}`;

@@ -71,6 +71,7 @@ async function openRecord(args: RvreplayLaunchArguments, rrfile: string, console
   try {
     const digestInterval = DEFAULT_DIGEST_INTERVAL;
     const start = await startRecording({ guest, rrfile, config, console, devices, digestInterval, rrsnapshot: args.rrsnapshot, timeTravel: true });
+    console.icount = () => start.machine.icount;
     const recording = new TimeTravelRecording({
       machine: start.machine, guest, console, devices, header: start.header, digestInterval, keyframes: keyframeOptions(args),
       recording: { recorder: start.recorder, sink: start.sink, rrfile, history: start.history!, startSnapshot: start.startSnapshot },
@@ -116,6 +117,7 @@ async function openLive(args: RvreplayLaunchArguments, console: DapConsole): Pro
   const devices = new LiveDevices(config.devices!, options);
   const machine = new VirtMachine(config, { console, wallClock: new HostWallClock(), entropy: new HostEntropy(), ...devices.ports });
   loadInto(machine, guest);
+  console.icount = () => machine.icount;
   try {
     await devices.open();
   } catch (e) {
@@ -154,6 +156,7 @@ function openReplay(args: RvreplayLaunchArguments, rrfile: string, console: DapC
     drives: args.drives,
     console: shown,
   });
+  console.icount = () => session.machine.icount;
   const engine = new ReplayEngine(session.machine, session.replayer, shown, keyframeOptions(args));
   return {
     engine,

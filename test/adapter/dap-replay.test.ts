@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { SerialTextBody } from '../../src/shared/timeline-protocol.js';
 import { buildAsmGuest, runCli } from '../support/cli.js';
 import { lineIn, stopAfter, withClient } from '../support/dap-client.js';
 import { ECHO_IRQ } from '../support/guests.js';
@@ -76,6 +77,13 @@ test('reverse continue goes back through every hit of a breakpoint, last first, 
     assert.deepEqual(depths, [5, 4, 3, 2]);
     const [, begin] = await Promise.all([dc.reverseContinueRequest({ threadId: 1 }), dc.waitForEvent('stopped')]);
     assert.match((begin as DebugProtocol.StoppedEvent).body.description ?? '', /beginning of recorded history/);
+    // The timeline's lane of hits: the four places the breakpoint stopped, once each.
+    const info = (await dc.customRequest('rvreplay/timelineInfo', {})).body as { end: number };
+    const window = await dc.customRequest('rvreplay/timelineWindow', { fromIcount: 0, toIcount: info.end + 1, buckets: 1000, lanes: ['breakpoints'], maxEventsPerBucket: 100 });
+    const lane = window.body.lanes[0] as { mode: string; events: { icount: number; detail?: string }[] };
+    assert.equal(lane.mode, 'events');
+    assert.equal(lane.events.length, 4);
+    assert.match(lane.events[0].detail ?? '', /^breakpoint at walk\+\d+ \(walk\.c:\d+\)/);
   });
 });
 
@@ -338,6 +346,13 @@ test('exception breakpoints on interrupts: forward in the handler, in reverse wh
     assert.equal(status.get('MPP'), 'M');
     assert.equal((await dc.evaluateRequest({ expression: '$mcause', context: 'repl' })).body.result, '0x80000007');
     await Promise.all([dc.continueRequest({ threadId: 1 }), dc.waitForEvent('stopped')]);
+    // The timeline's console at the position: the banner and the first tick, each byte with its own icount.
+    const position = (await dc.customRequest('rvreplay/timelineInfo', {})).body.position as number;
+    const serial = (await dc.customRequest('rvreplay/serialText', { toIcount: position, maxBytes: 4096, includeInput: false })).body as SerialTextBody;
+    assert.equal(serial.source, 'replay');
+    assert.equal(serial.segments.map((g) => g.text).join(''), 'timer: 5 ticks of 10000 mtime units\ntick 1\n', 'the output up to the second tick');
+    assert.equal(serial.segments[0].byteIcounts?.length, serial.segments[0].count);
+    assert.ok(serial.segments[0].byteIcounts!.every((n, i, all) => n <= position && (i === 0 || n > all[i - 1])), 'each byte at its own icount');
     const [, back] = await Promise.all([dc.reverseContinueRequest({ threadId: 1 }), dc.waitForEvent('stopped')]);
     assert.equal((back as DebugProtocol.StoppedEvent).body.reason, 'exception');
     assert.equal((await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].name, 'main', 'where the interrupt came in');
