@@ -444,7 +444,7 @@ export class RvreplayDebugSession extends LoggingDebugSession {
     if (opened.rrfile === undefined) throw new EngineError('this session records nothing ("rr": "none"): there is no event log to show');
     opened.flushLog();
     const bytes = readFileSync(opened.rrfile);
-    if (this.timeline === undefined) this.timeline = TimelineSource.open(bytes, { serialOutput: opened.console.shown });
+    if (this.timeline === undefined) this.timeline = TimelineSource.open(bytes, { serialOutput: opened.console.shown, canSeek: true });
     else this.timeline.update(LogReader.open(bytes), bytes);
     this.timeline.setBreakpointHits(this.hitsFound);
     const info = this.engine.info();

@@ -11,7 +11,7 @@ import { DebugEvent, DebugRequest, type PositionEventBody, type SnapshotsBody } 
 import { TimelineRequest } from '../shared/timeline-protocol.js';
 import { resolveLaunch } from './launch-defaults.js';
 import { registerGuestTerminal } from './guest-terminal.js';
-import { showTimeline } from './timeline-panel.js';
+import { showTimeline, showTimelineOfFile } from './timeline-panel.js';
 
 export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
@@ -93,6 +93,15 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand(Command.ShowTimeline, () => {
       const s = session();
       if (s !== undefined) showTimeline(context, s);
+    }),
+    vscode.commands.registerCommand(Command.OpenTimeline, async (uri?: vscode.Uri) => {
+      const file = uri ?? (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'rvreplay logs': ['rr'], 'All files': ['*'] }, openLabel: 'Open Timeline' }))?.[0];
+      if (file === undefined) return;
+      try {
+        showTimelineOfFile(context, file.fsPath);
+      } catch (e) {
+        void vscode.window.showErrorMessage(`rvreplay: ${file.fsPath}: ${(e as Error).message}`);
+      }
     }),
     vscode.commands.registerCommand(Command.GoLive, async () => {
       const r = (await request(DebugRequest.GoLive, {})) as { rrfile: string; icount: number } | undefined;

@@ -12,6 +12,8 @@ export const Command = {
   GoLive: 'rvreplay.goLive',
   /** The timeline panel of the active session. */
   ShowTimeline: 'rvreplay.showTimeline',
+  /** The timeline of a log file (.rr), browsed without a debug session. */
+  OpenTimeline: 'rvreplay.openTimeline',
 } as const;
 
 export type CommandId = (typeof Command)[keyof typeof Command];

@@ -270,6 +270,7 @@ test('custom requests: position events, snapshots, reverse step out, the timelin
     // The timeline: the log's bounds, and a seek that stops at the icount asked.
     const info = await dc.customRequest('rvreplay/timelineInfo', {});
     assert.equal(info.body.end, last.historyEnd);
+    assert.equal(info.body.canSeek, true, 'a click in the panel travels');
     const [seek, stopped] = await Promise.all([dc.customRequest('rvreplay/seek', { icount: 1000 }), dc.waitForEvent('stopped')]);
     assert.equal(seek.body.icount, 1000);
     assert.equal((stopped as DebugProtocol.StoppedEvent).body.reason, 'goto');
