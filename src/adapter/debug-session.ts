@@ -27,6 +27,8 @@ import { SourceStepper } from './source-stepper.js';
 import { trapEntries } from './trap-frames.js';
 
 const THREAD_ID = 1;
+/** How often an open timeline is told what a running recording has added. */
+const TIMELINE_GROWTH_MS = 1000;
 /** Stack frame ids of the "<trap>" labels, apart from the frames' own (their index). */
 const TRAP_LABEL_IDS = 1_000_000;
 
@@ -454,6 +456,16 @@ export class RvreplayDebugSession extends LoggingDebugSession {
     return this.timeline;
   }
 
+  /** Tells an open timeline what the recording in progress has added. */
+  private timelineGrew(): void {
+    if (this.timeline === undefined) return;
+    try {
+      this.sendEvent(new Event(TimelineDapEvent.Changed, this.refreshedTimeline().info()));
+    } catch (e) {
+      this.sendEvent(new OutputEvent(`rvreplay: the timeline could not be updated: ${(e as Error).message}\n`, 'stderr'));
+    }
+  }
+
   /** After every stop: where the session is in time, for the status bar and the timeline. */
   private afterStop(): void {
     const i = this.engine.info();
@@ -490,12 +502,16 @@ export class RvreplayDebugSession extends LoggingDebugSession {
   /** Runs a motion and reports where it stopped (DAP answers motion requests at once). */
   private async motion(run: () => Promise<EngineStop>, doneReason = 'step'): Promise<void> {
     let stop: EngineStop;
+    // While a recording runs, an open timeline grows with it.
+    const growing = this.engine.info().mode === 'record' ? setInterval(() => this.timelineGrew(), TIMELINE_GROWTH_MS) : undefined;
     try {
       stop = await run();
     } catch (e) {
       this.sendEvent(new OutputEvent(`rvreplay: ${(e as Error).message}\n`, 'stderr'));
       this.sendEvent(new StoppedEvent('exception', THREAD_ID, (e as Error).message));
       return;
+    } finally {
+      clearInterval(growing);
     }
     this.opened?.flushOutput();
     this.values?.reset();

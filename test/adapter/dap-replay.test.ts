@@ -295,9 +295,16 @@ test('recording: text typed into the console reaches the guest at the live edge,
       dc.waitForEvent('stopped'),
     ]);
     await dc.customRequest('rvreplay/serialInput', { text: 'hi' });
+    const inputLane = async (info: Promise<{ body?: unknown }>): Promise<number> =>
+      ((await info).body as { lanes: { id: string; count?: number }[] }).lanes.find((l) => l.id === 'serial-in')?.count ?? 0;
+    assert.equal(await inputLane(dc.customRequest('rvreplay/timelineInfo', {})), 0, 'no input delivered yet');
     // The guest echoes, then waits for more: the continue waits with it, until 'q' ends the guest.
+    // Meanwhile the open timeline grows with the recording, without a stop.
     const stopped = dc.waitForEvent('stopped');
     await dc.continueRequest({ threadId: 1 });
+    let grown = 0;
+    for (let i = 0; i < 20 && grown < 2; i++) grown = await inputLane(dc.waitForEvent('rvreplay/timelineChanged', 5000));
+    assert.equal(grown, 2, 'the two bytes of input appear on the timeline while the guest runs');
     await dc.customRequest('rvreplay/serialInput', { text: 'q' });
     assert.match((await stopped as DebugProtocol.StoppedEvent).body.description ?? '', /exited with code 0/);
     assert.equal(output.join(''), 'hi');
