@@ -16,6 +16,7 @@ import { CliError } from './cli-error.js';
 import { EXIT_BUDGET, EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_LOG_DAMAGED, EXIT_STUCK } from './exit-codes.js';
 import { printStats, traceStep } from './live-loop.js';
 import { openReplaySession } from './replay-session.js';
+import { INTERPRET_OPTION } from './run-command.js';
 import { GDB_OPTIONS, keyframeOptions, serveToGdb, snapshotsBesideLog } from './gdb-serve.js';
 import { ReplayEngine } from '../engine/replay-engine.js';
 import { flagOption, integerOption, listOption, parseCommand, stringOption, type CommandSpec } from './options.js';
@@ -50,6 +51,7 @@ export const REPLAY_COMMAND: CommandSpec = {
     stringOption('serial', 'SPEC', "where the guest's output goes: stdio, none or tcp:PORT (see above)", 'stdio'),
     ...GDB_OPTIONS,
     listOption('drive', 'FILE', "a disk image to use instead of the one the log names (a copy elsewhere; its digest must match), in the log's drive order"),
+    INTERPRET_OPTION,
   ],
 };
 
@@ -66,6 +68,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
     ramMiB: options.get('ram') as number | undefined,
     icountShift: options.get('icount-shift') as number | undefined,
     drives: options.get('drive') as string[] | undefined,
+    interpret: options.get('interpret') === true,
     console: shown,
   });
   shown.icount = () => machine.icount;

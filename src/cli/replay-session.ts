@@ -25,6 +25,8 @@ export interface ReplaySessionOptions {
   icountShift?: number;
   /** --drive copies of the recorded disk images. */
   drives?: string[];
+  /** --interpret: every instruction in the interpreter. */
+  interpret?: boolean;
   /** Where the guest's output goes. */
   console: CharSink;
 }
@@ -41,7 +43,7 @@ export function openReplaySession(elfPath: string, rrfile: string, o: ReplaySess
   const guest = loadGuestFile(elfPath);
   const reader = openLogFile(rrfile);
   const header = reader.header;
-  const config = machineConfig(header, o.ramMiB, o.icountShift);
+  const config: MachineConfig = { ...machineConfig(header, o.ramMiB, o.icountShift), execution: o.interpret === true ? 'interpreted' : 'compiled' };
   checkGuest(header, guest);
   if (reader.damage !== undefined) {
     const upTo = reader.damage.lastGoodIcount;

@@ -12,12 +12,16 @@ import { flagOption, integerOption, parseCommand, type CommandSpec, type OptionS
 import { openSerial, parseSerialSpec, SERIAL_HELP, SERIAL_OPTION } from './serial-spec.js';
 import { SNAPSHOT_OPTIONS, checkSaveAfterStart, parseSaveSnapshot, saveSnapshotNow, startFromSnapshot } from './snapshot-options.js';
 
+/** Every instruction in the interpreter, the reference (hot code is compiled otherwise; both do the same). */
+export const INTERPRET_OPTION = flagOption('interpret', 'run every instruction in the interpreter (the reference) instead of compiling hot code; slower, same results');
+
 /** Options every command that boots a guest shares. */
 export const MACHINE_OPTIONS: OptionSpec<unknown>[] = [
   integerOption('ram', 'MiB', 'guest RAM size', 1, 2048, DEFAULT_CONFIG.ramMiB),
   integerOption('icount-shift', 'N', 'virtual time per instruction is 2^N ns (QEMU -icount shift=N)', 0, 10, DEFAULT_CONFIG.icountShift),
   ...DEVICE_OPTIONS,
   flagOption('virtio-modern', "virtio-mmio transports of version 2 (QEMU's -global virtio-mmio.force-legacy=false), not 1"),
+  INTERPRET_OPTION,
 ];
 
 /** The machine the MACHINE_OPTIONS describe. */
@@ -28,6 +32,7 @@ export function machineConfigFrom(options: Map<string, unknown>): MachineConfig 
     icountShift: options.get('icount-shift') as number,
     devices: virtioLayout(options),
     virtioLegacy: options.get('virtio-modern') !== true,
+    execution: options.get('interpret') === true ? 'interpreted' : 'compiled',
   };
 }
 

@@ -38,7 +38,16 @@ export interface MachineConfig {
   devices?: VirtioSlotConfig[];
   /** virtio-mmio version 1, QEMU's default (true, or absent), or 2 (-global virtio-mmio.force-legacy=false). */
   virtioLegacy?: boolean;
+  /**
+   * How instructions run: `compiled` (the default) compiles hot code; `interpreted` runs every
+   * one in the interpreter (the reference); `compiled-per-instruction` compiles blocks of one
+   * instruction, to locate a difference between the two (lockstep.ts). Every way, the machine
+   * does the same thing at every icount: a recording made one way replays another.
+   */
+  execution?: Execution;
 }
+
+export type Execution = 'compiled' | 'interpreted' | 'compiled-per-instruction';
 
 export const DEFAULT_CONFIG: MachineConfig = { ramMiB: 128, icountShift: 0 };
 
@@ -124,6 +133,8 @@ export class VirtMachine implements VirtualClock {
     this.exitState = this.arena.u32('machine.exit', 2);
     this.ram = new Ram(V.VIRT_DRAM_BASE, config.ramMiB * 1024 * 1024);
     this.cpu = new Rv32Cpu(this.arena, this.ram, this.bus);
+    const execution = config.execution ?? 'compiled';
+    this.cpu.setCompiling(execution !== 'interpreted', execution === 'compiled-per-instruction' ? 1 : undefined);
 
     const arena = this.arena;
     this.plic = new Plic(arena, 'plic', this.cpu);

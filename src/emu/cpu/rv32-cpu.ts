@@ -17,6 +17,8 @@ import {
   C_ICOUNT, C_WORDS, S_MCAUSE, S_MEDELEG, S_MEPC, S_MIDELEG, S_MIE, S_MIP_HW, S_MSTATUS, S_MTVAL, S_MTVEC,
   S_PC, S_PRIV, S_RES_ADDR, S_RES_VALID, S_RES_VALUE, S_SATP, S_SCAUSE, S_SEPC, S_STVAL, S_STVEC, S_WAITING, S_WORDS,
 } from './rv32-state.js';
+import { RegionCache, type Region } from './jit/region-cache.js';
+import type { JitHart } from './jit/region-compiler.js';
 import { PAGE_ALLOWED, Pmp } from './pmp.js';
 import { RVC_TABLE } from './rvc.js';
 import {
@@ -42,7 +44,7 @@ const INST_SRET = 0x10200073;
 const INST_MRET = 0x30200073;
 const INST_WFI = 0x10500073;
 
-export class Rv32Cpu implements HartInterruptInput, CsrHart {
+export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
   readonly xlen = 32;
   /** Integer registers x0–x31. */
   readonly x: Int32Array;
@@ -61,8 +63,12 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
   /** Breakpoints and watchpoints (a debugger's, not machine state). */
   readonly debug = new HartDebug();
 
+  /**
+   * The icount the running loop stops at; requestStop() and interrupt changes lower it. Read by
+   * compiled code after each access (jit/), written only here.
+   */
+  limit = 0;
   // Derived state, rebuilt from the arena by translationChanged().
-  private limit = 0;
   private vmFetch = false;
   private vmData = false;
   /** Data accesses must take the general path: translation, or PMP checks that can matter. */
@@ -76,6 +82,8 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
   private readonly tlbPage = new Float64Array(3 * TLB_ENTRIES);
   /** The instruction being executed, for mtval on illegal instruction. */
   private inst = 0;
+  /** Compiled code of hot pages (undefined: the interpreter alone, the reference). */
+  private jit: RegionCache | undefined;
 
   private readonly ram8: Uint8Array;
   private readonly ram16: Uint16Array;
@@ -104,6 +112,33 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
     this.s[S_PRIV] = C.PRV_M;
     // Watching sends every data access down the general path, where the watch check sits.
     this.debug.onWatchingChanged = () => this.translationChanged();
+  }
+
+  /**
+   * Runs hot code compiled (jit/) or interprets everything. The two are interchangeable at any
+   * moment: they keep the same state and count the same instructions.
+   */
+  setCompiling(on: boolean, maxBlock?: number): void {
+    if (!on) {
+      this.jit?.flush();
+      this.jit = undefined;
+      this.ram.codeWritten = () => true;
+      return;
+    }
+    if (this.jit !== undefined) return;
+    const jit = new RegionCache(this.ram, this, mulDiv, maxBlock);
+    this.jit = jit;
+    // Code overwritten under a running region: the region stops at the next access check.
+    this.ram.codeWritten = (page, offset, size) => {
+      const gone = jit.written(page, offset, size);
+      if (gone) this.limit = 0;
+      return gone;
+    };
+  }
+
+  /** Regions compiled so far (0 when interpreting). */
+  get compiledRegions(): number {
+    return this.jit?.compiled ?? 0;
   }
 
   get pc(): number {
@@ -139,6 +174,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
 
   /** Rebuilds derived state after the arena was overwritten (snapshot restore). */
   afterRestore(): void {
+    this.jit?.flush(); // RAM was overwritten too
     this.pmp.rebuild(this.s);
     this.translationChanged();
   }
@@ -266,6 +302,11 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
     const debug = this.debug;
     const breaking = debug.hasBreakpoints;
     let breakPage = false; // the fetch page holds a breakpoint
+    // Compiled code runs while no breakpoint is set (the interpreter checks them).
+    const jit = breaking ? undefined : this.jit;
+    let region: Region | undefined; // the fetch page's, when compiled
+    let inRegion = false; // an access in compiled code may trap: its pc is in jit.exit
+    let nearLimit = false; // the limit cut a block: the interpreter finishes this run
     for (;;) {
       try {
         while (icount < limit) {
@@ -273,6 +314,31 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
             fetchOff = this.fetchPage(pc >>> 0);
             fetchVpn = this.fetchCacheable ? pc >>> 12 : -1;
             breakPage = breaking && debug.pageHasBreakpoint(pc >>> 12);
+            region = jit !== undefined && fetchVpn !== -1 ? jit.lookup(fetchOff >>> 12, pc & ~0xfff) : undefined;
+          }
+          if (jit !== undefined && fetchVpn !== -1 && !nearLimit) {
+            if (region !== undefined && region.valid) {
+              const run = region.entries.get(pc);
+              if (run !== undefined) {
+                inRegion = true;
+                run(pc, icount, limit);
+                inRegion = false;
+                const exit = jit.exit;
+                if (exit.icount !== icount) {
+                  pc = exit.pc;
+                  icount = exit.icount;
+                  if (this.limit < limit) limit = this.limit;
+                  continue;
+                }
+                // The limit cuts the block here: the interpreter goes on to the limit.
+                nearLimit = true;
+              } else {
+                // No block starts here: interpret this one.
+                region = jit.missed(region, fetchOff >>> 12, pc);
+              }
+            } else {
+              region = jit.interpreted(fetchOff >>> 12, pc & ~0xfff, pc);
+            }
           }
           if (breakPage && debug.hasBreakpoint(pc) && icount !== debug.resumeIcount) {
             debug.hit = { kind: 'breakpoint', pc: pc >>> 0, icount };
@@ -430,6 +496,12 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
         this.s[S_PC] = pc;
         return;
       } catch (e) {
+        if (inRegion) {
+          // Compiled code wrote the faulting access's icount and pc before making it.
+          inRegion = false;
+          pc = (region!.pageVa + this.jit!.exit.accessOffset) | 0;
+          icount = c[C_ICOUNT];
+        }
         c[C_ICOUNT] = icount;
         if (e !== TRAP) {
           this.s[S_PC] = pc;
@@ -689,11 +761,12 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
   }
 
   // ---- loads and stores; misaligned ones are split into bytes, as QEMU performs them ----
+  // load8 … store32 are the accesses of the interpreter and of compiled code (JitHart).
   // Each takes the address as an int32 (the loop computes it so). Without translation, the RAM
   // offset is an int32 difference: with RAM no larger than 2 GiB, addresses outside RAM land
   // outside [0, size). Translated (Sv32, 34-bit physical) addresses take the exact path.
 
-  private load8(va: number): number {
+  load8(va: number): number {
     if (!this.slowData) {
       const off = (va - this.ramBias) | 0;
       if (off >= 0 && off < this.ramSize) return this.ram8[off];
@@ -701,7 +774,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
     return this.load8At(va >>> 0);
   }
 
-  private load16(va: number): number {
+  load16(va: number): number {
     if (!this.slowData) {
       const off = (va - this.ramBias) | 0;
       if ((off & 1) === 0 && off >= 0 && off < this.ramSize) return this.ram16[off >> 1];
@@ -709,7 +782,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
     return this.load16At(va >>> 0);
   }
 
-  private load32(va: number): number {
+  load32(va: number): number {
     if (!this.slowData) {
       const off = (va - this.ramBias) | 0;
       if ((off & 3) === 0 && off >= 0 && off < this.ramSize) return this.ram32[off >> 2];
@@ -717,7 +790,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
     return this.load32At(va >>> 0);
   }
 
-  private store8(va: number, v: number): void {
+  store8(va: number, v: number): void {
     if (!this.slowData) {
       const off = (va - this.ramBias) | 0;
       if (off >= 0 && off < this.ramSize) {
@@ -729,7 +802,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
     this.store8At(va >>> 0, v);
   }
 
-  private store16(va: number, v: number): void {
+  store16(va: number, v: number): void {
     if (!this.slowData) {
       const off = (va - this.ramBias) | 0;
       if ((off & 1) === 0 && off >= 0 && off < this.ramSize) {
@@ -741,7 +814,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart {
     this.store16At(va >>> 0, v);
   }
 
-  private store32(va: number, v: number): void {
+  store32(va: number, v: number): void {
     if (!this.slowData) {
       const off = (va - this.ramBias) | 0;
       if ((off & 3) === 0 && off >= 0 && off < this.ramSize) {

@@ -3,7 +3,9 @@
 // that byte and calls onStore() when it is nonzero: HTIF's tohost page uses it, and so does
 // dirty-page tracking (a page's dirty-watch bit is cleared at its first store, so later stores
 // to it stay on the fast path). Two trackers run apart: the pages written since the last state
-// digest, and those written since the last keyframe.
+// digest, and those written since the last keyframe. Pages the hart has compiled code from are
+// watched too: a write to one (a store, a device's DMA, a debugger's or loader's copy) is shown
+// to the hart, which drops the code if the write reached it.
 
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 1 << PAGE_SHIFT;
@@ -14,6 +16,8 @@ export const WATCH_LISTENER = 1;
 export const WATCH_DIRTY = 2;
 /** Watch bits: dirty tracking for keyframes waits for the page's first store. */
 export const WATCH_KEYFRAME = 4;
+/** Watch bits: the hart has compiled code from the page; writes to it are shown to codeWritten. */
+export const WATCH_CODE = 8;
 
 export type RamStoreHook = (pa: number, size: number) => void;
 
@@ -27,6 +31,11 @@ export class Ram {
   readonly watch: Uint8Array;
   /** Receives stores to pages with WATCH_LISTENER set. */
   storeListener: RamStoreHook = () => {};
+  /**
+   * Told of a write to a page with WATCH_CODE set (`size` bytes at `offset` in the page); returns
+   * true when the page holds no compiled code any more, and the bit is then cleared.
+   */
+  codeWritten: (page: number, offset: number, size: number) => boolean = () => true;
   /** Pages written since startDirtyTracking(), in the order of their first write. */
   private dirty: number[] = [];
   /** Pages written since startKeyframeTracking(), likewise. */
@@ -55,12 +64,26 @@ export class Ram {
     if (w & WATCH_DIRTY) this.dirty.push(page);
     if (w & WATCH_KEYFRAME) this.keyframeDirty.push(page);
     this.watch[page] = w & ~(WATCH_DIRTY | WATCH_KEYFRAME);
+    if (w & WATCH_CODE) this.codeWrite(page, (pa - this.base) & (PAGE_SIZE - 1), size);
     if (w & WATCH_LISTENER) this.storeListener(pa, size);
   }
 
   /** Notes a write that did not come through the hart's stores (A/D updates, devices). */
   noteWrite(pa: number): void {
-    if (this.tracking && this.watch[(pa - this.base) >>> PAGE_SHIFT] & (WATCH_DIRTY | WATCH_KEYFRAME)) this.onStore(pa, 1);
+    const page = (pa - this.base) >>> PAGE_SHIFT;
+    const w = this.watch[page];
+    // Devices note a write once per page they touch: all of the page may have changed.
+    if (w & WATCH_CODE) this.codeWrite(page, 0, PAGE_SIZE);
+    if (this.tracking && w & (WATCH_DIRTY | WATCH_KEYFRAME)) this.onStore(pa, 1);
+  }
+
+  private codeWrite(page: number, offset: number, size: number): void {
+    if (this.codeWritten(page, offset, size)) this.watch[page] &= ~WATCH_CODE;
+  }
+
+  /** Marks a page the hart has compiled code from. */
+  watchCode(page: number): void {
+    this.watch[page] |= WATCH_CODE;
   }
 
   /** Forgets the pages written so far and watches every page for its next first write. */
@@ -116,6 +139,9 @@ export class Ram {
   write(pa: number, bytes: Uint8Array): void {
     if (!this.contains(pa, bytes.length)) throw new RangeError(`RAM write outside RAM at 0x${pa.toString(16)}`);
     this.u8.set(bytes, pa - this.base);
+    for (let page = (pa - this.base) >>> PAGE_SHIFT; page <= (pa - this.base + bytes.length - 1) >>> PAGE_SHIFT; page++) {
+      if (this.watch[page] & WATCH_CODE) this.codeWrite(page, 0, PAGE_SIZE);
+    }
   }
 
   read(pa: number, len: number): Uint8Array {

@@ -1,0 +1,149 @@
+// The compiled regions of guest RAM, one per 4 KiB physical page, keyed by the page and the
+// virtual page it was compiled for (pc values are virtual). A page is compiled once the
+// interpreter has run enough instructions from it, with the code it has seen run; a region
+// grows (a return address, an interrupted pc, a path not taken before) when execution keeps
+// arriving at pcs it has no block for: their blocks are compiled into one more function, and
+// the functions compiled before keep the code V8 has optimized for them. A write to the compiled
+// bytes of a page drops its region (RAM's WATCH_CODE bit shows the hart writes to such pages),
+// as does a restore of the machine's state.
+
+import type { Ram } from '../../memory/ram.js';
+import { compileRegion, GRANULE_SHIFT, MAX_BLOCK, type JitHart, type RegionExit, type RegionFunction } from './region-compiler.js';
+
+/** Instructions interpreted from a page before it is compiled. */
+const HOT_INSTRUCTIONS = 20000;
+/**
+ * Instructions interpreted in a compiled page (arrivals where it has no block) before more of it
+ * is compiled; the count grows with each compilation, so a page whose code keeps changing course
+ * costs a bounded share of the time.
+ */
+const HOT_MISSES = 1024;
+
+export interface Region {
+  /** The virtual page base (int32) the region's pcs belong to. */
+  readonly pageVa: number;
+  /** False once the page has been written: the interpreter then stops using it. */
+  valid: boolean;
+  /** The function that runs from each block entry. */
+  readonly entries: Map<number, RegionFunction>;
+  /** The page's bytes compiled, by granule: a write elsewhere in the page (data beside code) keeps the region. */
+  readonly covered: Uint8Array;
+  readonly misses: Map<number, number>;
+  /** Arrivals without a block since the region last grew. */
+  missCount: number;
+  /** Entries the compiler could not start a block at (SYSTEM, AMO…): arriving there is no miss. */
+  readonly rejected: Set<number>;
+  compiles: number;
+}
+
+export class RegionCache {
+  /** Where the last region run ended (written by the generated code). */
+  readonly exit: RegionExit = { pc: 0, icount: 0, accessOffset: 0 };
+  private readonly regions: (Region | undefined)[];
+  private readonly heat: Int32Array;
+  /** The pcs the interpreter has run from each page (while heating, and where a region has no block). */
+  private readonly executed = new Map<number, Set<number>>();
+  /** Regions compiled so far (for statistics and tests). */
+  compiled = 0;
+
+  constructor(
+    private readonly ram: Ram,
+    private readonly hart: JitHart,
+    private readonly mulDiv: (f3: number, a: number, b: number) => number,
+    /** The longest block (1: one compiled instruction per block, to locate a difference). */
+    private readonly maxBlock = MAX_BLOCK,
+  ) {
+    const pages = ram.size >>> 12;
+    this.regions = new Array<Region | undefined>(pages).fill(undefined);
+    this.heat = new Int32Array(pages);
+  }
+
+  /** The valid region of RAM page `page` compiled for virtual page `pageVa`, if any. */
+  lookup(page: number, pageVa: number): Region | undefined {
+    const r = this.regions[page];
+    return r !== undefined && r.valid && r.pageVa === pageVa ? r : undefined;
+  }
+
+  /** One instruction at `pc` was interpreted from the page; returns its region once it is hot and compiled. */
+  interpreted(page: number, pageVa: number, pc: number): Region | undefined {
+    this.ran(page, pc);
+    if (++this.heat[page] < HOT_INSTRUCTIONS) return undefined;
+    this.heat[page] = 0;
+    return this.compile(page, pageVa, [pc], 0);
+  }
+
+  /** Execution arrived at `pc` in the region's page where it has no block; returns the region to use now. */
+  missed(region: Region, page: number, pc: number): Region {
+    if (region.rejected.has(pc)) return region;
+    this.ran(page, pc);
+    region.misses.set(pc, (region.misses.get(pc) ?? 0) + 1);
+    if (++region.missCount < HOT_MISSES * Math.min(region.compiles, 64)) return region;
+    // The pcs arrived at more than once become entries (a loop's are arrived at every turn).
+    const more = [...region.misses].filter(([, count]) => count > 1).map(([missedPc]) => missedPc);
+    this.grow(region, page, more);
+    return region;
+  }
+
+  /**
+   * `size` bytes at `offset` in the page were written: a region compiled from them is stale.
+   * Returns true when the page has no region any more (RAM stops showing it writes).
+   */
+  written(page: number, offset: number, size: number): boolean {
+    const r = this.regions[page];
+    if (r === undefined) return true;
+    const last = Math.min(offset + size, 0x1000) - 1;
+    let hit = false;
+    for (let g = offset >>> GRANULE_SHIFT; g <= last >>> GRANULE_SHIFT && !hit; g++) hit = r.covered[g] !== 0;
+    if (!hit) return false;
+    r.valid = false;
+    this.regions[page] = undefined;
+    this.heat[page] = 0;
+    this.executed.delete(page);
+    return true;
+  }
+
+  /** Drops every region (the machine's state was restored wholesale). */
+  flush(): void {
+    for (let page = 0; page < this.regions.length; page++) {
+      const r = this.regions[page];
+      if (r === undefined) continue;
+      r.valid = false;
+      this.regions[page] = undefined;
+    }
+    this.heat.fill(0);
+    this.executed.clear();
+  }
+
+  private ran(page: number, pc: number): void {
+    let seen = this.executed.get(page);
+    if (seen === undefined) this.executed.set(page, (seen = new Set()));
+    seen.add(pc);
+  }
+
+  private compile(page: number, pageVa: number, seeds: number[], compiles: number): Region {
+    const old = this.regions[page];
+    if (old !== undefined) old.valid = false;
+    const region: Region = {
+      pageVa, valid: true, entries: new Map(), covered: new Uint8Array(0x1000 >>> GRANULE_SHIFT), misses: new Map(), missCount: 0,
+      rejected: new Set(), compiles,
+    };
+    this.regions[page] = region;
+    this.grow(region, page, seeds);
+    this.ram.watchCode(page);
+    return region;
+  }
+
+  /** Compiles the blocks the seeds reach that the region lacks into one more function. */
+  private grow(region: Region, page: number, seeds: number[]): void {
+    const executed = this.executed.get(page) ?? new Set<number>();
+    const compiled = new Set(region.entries.keys());
+    const more = compileRegion(region.pageVa, this.ram.view, page << 12, seeds, executed, compiled, this.hart, this.exit, this.mulDiv, this.maxBlock);
+    for (const [pc, run] of more.entries) region.entries.set(pc, run);
+    for (const pc of more.rejected) region.rejected.add(pc);
+    for (let g = 0; g < more.covered.length; g++) region.covered[g] |= more.covered[g];
+    region.misses.clear();
+    region.missCount = 0;
+    region.compiles++;
+    this.compiled++;
+  }
+}

@@ -1,0 +1,306 @@
+// Compiles the code of one 4 KiB page into one JavaScript function that V8 then compiles: the
+// page's basic blocks as the cases of a `switch` on the pc inside a loop, so execution stays in
+// generated code from block to block while it stays in the page (the design the speed issue
+// measured at 3.5–6.7× the interpreter). Each block runs whole or not at all: it is entered only
+// when the icount limit leaves room for all of it, so the count stays exact and the interpreter
+// finishes what the limit cuts. What a block cannot do inline — SYSTEM, AMO, FENCE.I, anything
+// illegal, an instruction crossing the page end — ends the block before it, and the interpreter
+// runs that instruction (it is the reference for all of them).
+//
+// Loads and stores call the hart's own access functions (translation, PMP, watchpoints, I/O,
+// misalignment and traps stay in one place). Before each, the generated code writes the icount
+// and the instruction's page offset where the hart's trap path reads them; after each, a drop of
+// the hart's limit (a device asked for a stop, an interrupt line changed, code was overwritten)
+// ends the run at the next instruction, as the interpreter's loop would.
+//
+// The loop works with the pc's offset in the page, not the pc: guest addresses at 0x80000000 and
+// above are outside V8's small integers, and a pc kept as a heap number made every block
+// dispatch slow. A jump out of the function's blocks ends the run with the target's offset.
+
+import { C_ICOUNT } from '../rv32-state.js';
+import { RVC_TABLE } from '../rvc.js';
+
+/** What generated code needs of the hart. */
+export interface JitHart {
+  readonly x: Int32Array;
+  readonly c: Float64Array;
+  /** The interpreter's icount limit; lowered by requestStop() and interrupt changes. */
+  readonly limit: number;
+  load8(va: number): number;
+  load16(va: number): number;
+  load32(va: number): number;
+  store8(va: number, v: number): void;
+  store16(va: number, v: number): void;
+  store32(va: number, v: number): void;
+}
+
+/** Where a region's run ended, and where a trapping access was. */
+export interface RegionExit {
+  pc: number;
+  icount: number;
+  /** The page offset of the load or store being made (its pc is the trap path's epc if it faults). */
+  accessOffset: number;
+}
+
+/** Runs blocks from `pc` while they are in the page and the limit allows; the result is in the exit record. */
+export type RegionFunction = (pc: number, icount: number, limit: number) => void;
+
+/** The longest block; longer straight-line code is several blocks. */
+export const MAX_BLOCK = 128;
+/**
+ * The most source text in one function. V8 optimizes no function beyond a bytecode size (about
+ * 60 KB), and one that is not optimized runs slower than the interpreter; measured, the cliff
+ * comes at about 75,000 characters of this code.
+ */
+const MAX_FUNCTION_SOURCE = 30_000;
+
+interface DecodedInstruction {
+  pc: number;
+  /** The 32-bit form (compressed instructions expanded). */
+  inst: number;
+  length: 2 | 4;
+}
+
+export interface CompiledRegion {
+  /** The function to run from each block's first pc (a page's blocks may be cut into several functions). */
+  entries: ReadonlyMap<number, RegionFunction>;
+  /** The page's bytes the code was compiled from, by 16-byte granule (1: compiled). */
+  covered: Uint8Array;
+  /** Seeds no block can start at: the interpreter runs what is there. */
+  rejected: ReadonlySet<number>;
+}
+
+/** Bytes per granule of CompiledRegion.covered. */
+export const GRANULE_SHIFT = 4;
+
+/**
+ * Compiles code of the page at `pageVa` (virtual, int32 arithmetic as the interpreter's pc) whose
+ * bytes are `code` (4 KiB, read at compile time): blocks from the seeds, and from the block
+ * targets found from them that have been `executed`, except those `compiled` already (a page
+ * grows by new functions; the old ones keep the code V8 has optimized). Code never run stays
+ * out: each block V8 has no type feedback for would cost a deoptimization when first reached.
+ */
+export function compileRegion(pageVa: number, code: DataView, codeOffset: number, seeds: Iterable<number>,
+  executed: ReadonlySet<number>, compiled: ReadonlySet<number>, hart: JitHart, exit: RegionExit,
+  mulDiv: (f3: number, a: number, b: number) => number, maxBlock = MAX_BLOCK): CompiledRegion {
+  const inPage = (pc: number): boolean => ((pc - pageVa) >>> 0) < 0x1000;
+  const fetch = (pc: number): DecodedInstruction | undefined => {
+    const off = (pc - pageVa) >>> 0;
+    if (off > 0xffe) return undefined;
+    const low = code.getUint16(codeOffset + off, true);
+    if ((low & 3) !== 3) {
+      const inst = RVC_TABLE[low];
+      return inst === 0 ? undefined : { pc, inst, length: 2 };
+    }
+    if (off > 0xffc) return undefined; // the upper half is on the next page
+    return { pc, inst: code.getInt32(codeOffset + off, true), length: 4 };
+  };
+
+  const covered = new Uint8Array(0x1000 >>> GRANULE_SHIFT);
+  const decoded = (d: DecodedInstruction): void => {
+    const off = (d.pc - pageVa) >>> 0;
+    covered[off >>> GRANULE_SHIFT] = 1;
+    covered[(off + d.length - 1) >>> GRANULE_SHIFT] = 1;
+  };
+  // The blocks the seeds reach through code that has run, then cut into functions of at most
+  // MAX_FUNCTION_SOURCE by address: a loop's blocks are mostly neighbours, and a jump from one
+  // function to another returns to the interpreter's loop.
+  const blocks = new Map<number, { source: string; length: number }>();
+  const rejected = new Set<number>();
+  const work = [...seeds].filter(inPage);
+  while (work.length > 0) {
+    const entry = work.pop()!;
+    if (blocks.has(entry) || rejected.has(entry) || compiled.has(entry)) continue;
+    const block = compileBlock(entry, pageVa, fetch, inPage, decoded, maxBlock);
+    if (block === undefined) {
+      rejected.add(entry);
+      continue;
+    }
+    blocks.set(entry, block);
+    for (const t of block.targets) if (!blocks.has(t) && !compiled.has(t) && executed.has(t)) work.push(t);
+  }
+  const groups: Map<number, string>[] = [new Map()];
+  let size = 0;
+  for (const [entry, block] of [...blocks].sort(([a], [b]) => ((a - pageVa) >>> 0) - ((b - pageVa) >>> 0))) {
+    if (size + block.source.length > MAX_FUNCTION_SOURCE && groups[groups.length - 1].size > 0) {
+      groups.push(new Map());
+      size = 0;
+    }
+    groups[groups.length - 1].set(entry, block.source);
+    size += block.source.length;
+  }
+  const entries = new Map<number, RegionFunction>();
+  for (const group of groups) {
+    if (group.size === 0) continue;
+    const run = regionFunction(pageVa, group, hart, exit, mulDiv);
+    for (const pc of group.keys()) entries.set(pc, run);
+  }
+  return { entries, covered, rejected };
+}
+
+/**
+ * One function running the blocks of `group` (entry pc → source) while it has the next. Blocks
+ * are numbered and the loop switches on the number, which V8 turns into a jump table; a jump
+ * to a block of the group is `b = n`, one elsewhere leaves with the offset, and a computed jump
+ * (JALR) finds its block through an offset → number table.
+ */
+function regionFunction(pageVa: number, group: ReadonlyMap<number, string>, hart: JitHart, exit: RegionExit,
+  mulDiv: (f3: number, a: number, b: number) => number): RegionFunction {
+  const numbers = new Int16Array(0x800).fill(-1);
+  [...group.keys()].forEach((pc, n) => (numbers[((pc - pageVa) >>> 0) >>> 1] = n));
+  const go = (off: number): string => {
+    const n = off >= 0 && off < 0x1000 ? numbers[off >>> 1] : -1;
+    return n >= 0 ? `b = ${n}; continue dispatch;` : `off = ${off}; break dispatch;`;
+  };
+  const cases = [...group].map(([, source], n) => {
+    const body = source.replace(/@GO\((-?\d+)\)@/g, (_m, off: string) => go(Number(off)))
+      .replace(/@COMPUTED@/g, 'if ((off >>> 0) < 0x1000) { b = numbers[off >>> 1]; if (b >= 0) continue dispatch; } break dispatch;');
+    return `      case ${n}: {\n${body}\n      }`;
+  }).join('\n');
+  const source = `'use strict';
+const x = hart.x;
+const c = hart.c;
+return function region(pc, icount, limit) {
+  let off = (pc - ${pageVa | 0}) | 0;
+  let b = numbers[off >>> 1];
+  dispatch: for (;;) {
+    switch (b) {
+${cases}
+      default: break dispatch;
+    }
+  }
+  exit.pc = (${pageVa | 0} + off) | 0;
+  exit.icount = icount;
+};`;
+  const make = new Function('hart', 'exit', 'mulDiv', 'numbers', source) as
+    (h: JitHart, e: RegionExit, m: typeof mulDiv, t: Int16Array) => RegionFunction;
+  return make(hart, exit, mulDiv, numbers);
+}
+
+/** One block from `entry`: its source, and the pcs it may go to next in this page. */
+function compileBlock(entry: number, pageVa: number, fetch: (pc: number) => DecodedInstruction | undefined, inPage: (pc: number) => boolean,
+  decoded: (d: DecodedInstruction) => void, maxBlock: number): { source: string; targets: number[]; length: number } | undefined {
+  const to = (pc: number): number => (pc - pageVa) | 0;
+  const body: string[] = [];
+  const targets: number[] = [];
+  let pc = entry;
+  let n = 0;
+  let end: string | undefined;
+  while (n < maxBlock && inPage(pc)) {
+    const d = fetch(pc);
+    if (d === undefined) break;
+    const e = emit(d, n, to);
+    if (e === undefined) break; // the interpreter runs it
+    decoded(d);
+    body.push(e.code);
+    n++;
+    const next = (pc + d.length) | 0;
+    if (e.kind === 'jump') {
+      end = e.end;
+      targets.push(...e.targets.filter(inPage));
+      break;
+    }
+    if (e.kind === 'call-like') targets.push(next); // a return comes back here
+    pc = next;
+  }
+  if (n === 0) return undefined;
+  if (end === undefined) {
+    end = `icount += ${n}; @GO(${to(pc)})@`;
+    targets.push(pc);
+  }
+  const source = [`        if (limit - icount < ${n}) { off = ${to(entry)}; break dispatch; }`, ...body.map((l) => `        ${l}`), `        ${end}`].join('\n');
+  return { source, targets, length: n };
+}
+
+type Emitted =
+  | { kind: 'plain' | 'call-like'; code: string }
+  | { kind: 'jump'; code: string; end: string; targets: number[] };
+
+/** The code of one instruction at index `k` of its block; undefined for what the interpreter must run. */
+function emit(d: DecodedInstruction, k: number, to: (pc: number) => number): Emitted | undefined {
+  const { pc, inst } = d;
+  const npc = (pc + d.length) | 0;
+  const rd = (inst >> 7) & 31;
+  const rs1 = (inst >> 15) & 31;
+  const rs2 = (inst >> 20) & 31;
+  const f3 = (inst >> 12) & 7;
+  const f7 = inst >>> 25;
+  const set = (expr: string): string => (rd === 0 ? '' : `x[${rd}] = ${expr};`);
+  const plain = (code: string): Emitted => ({ kind: 'plain', code });
+  const a = `x[${rs1}]`;
+  const b = `x[${rs2}]`;
+  switch ((inst >>> 2) & 31) {
+    case 0x0d: return plain(set(`${inst & 0xfffff000}`)); // LUI
+    case 0x05: return plain(set(`${(pc + (inst & 0xfffff000)) | 0}`)); // AUIPC
+    case 0x1b: { // JAL
+      const target = (pc + (((inst >> 31) << 20) | (inst & 0xff000) | ((inst >>> 9) & 0x800) | ((inst >>> 20) & 0x7fe))) | 0;
+      return { kind: 'jump', code: set(`${npc}`), end: `icount += ${k + 1}; @GO(${to(target)})@`, targets: rd === 0 ? [target] : [target, npc] };
+    }
+    case 0x19: { // JALR
+      if (f3 !== 0) return undefined;
+      return {
+        kind: 'jump',
+        code: `{ const t = (${a} + ${inst >> 20}) & ~1; ${set(`${npc}`)} off = (t - ${(pc - to(pc)) | 0}) | 0; }`,
+        end: `icount += ${k + 1}; @COMPUTED@`,
+        targets: rd === 0 ? [] : [npc],
+      };
+    }
+    case 0x18: { // BRANCH
+      const cond = [`${a} === ${b}`, `${a} !== ${b}`, '', '', `${a} < ${b}`, `${a} >= ${b}`, `(${a} >>> 0) < (${b} >>> 0)`, `(${a} >>> 0) >= (${b} >>> 0)`][f3];
+      if (cond === '') return undefined;
+      const target = (pc + (((inst >> 31) << 12) | ((inst << 4) & 0x800) | ((inst >>> 20) & 0x7e0) | ((inst >>> 7) & 0x1e))) | 0;
+      return { kind: 'jump', code: '', end: `icount += ${k + 1}; if (${cond}) { @GO(${to(target)})@ } else { @GO(${to(npc)})@ }`, targets: [target, npc] };
+    }
+    case 0x00: { // LOAD
+      const load = ['(hart.load8(va) << 24) >> 24', '(hart.load16(va) << 16) >> 16', 'hart.load32(va)', '', 'hart.load8(va)', 'hart.load16(va)', '', ''][f3];
+      if (load === '') return undefined;
+      return plain(`${access(to(pc), k)} { const va = (${a} + ${inst >> 20}) | 0; ${rd === 0 ? `${load};` : `x[${rd}] = ${load};`} } ${afterAccess(to(npc), k)}`);
+    }
+    case 0x08: { // STORE
+      const store = ['store8', 'store16', 'store32'][f3];
+      if (store === undefined) return undefined;
+      return plain(`${access(to(pc), k)} hart.${store}((${a} + ${((inst >> 25) << 5) | rd}) | 0, ${b}); ${afterAccess(to(npc), k)}`);
+    }
+    case 0x04: { // OP-IMM
+      const imm = inst >> 20;
+      switch (f3) {
+        case 0: return plain(set(`${a} + ${imm}`));
+        case 2: return plain(set(`${a} < ${imm} ? 1 : 0`));
+        case 3: return plain(set(`(${a} >>> 0) < ${imm >>> 0} ? 1 : 0`));
+        case 4: return plain(set(`${a} ^ ${imm}`));
+        case 6: return plain(set(`${a} | ${imm}`));
+        case 7: return plain(set(`${a} & ${imm}`));
+        case 1: return f7 === 0 ? plain(set(`${a} << ${rs2}`)) : undefined;
+        default:
+          if (f7 === 0) return plain(set(`${a} >>> ${rs2}`));
+          return f7 === 0x20 ? plain(set(`${a} >> ${rs2}`)) : undefined;
+      }
+    }
+    case 0x0c: { // OP
+      if (f7 === 0) {
+        return plain(set([`${a} + ${b}`, `${a} << (${b} & 31)`, `${a} < ${b} ? 1 : 0`, `(${a} >>> 0) < (${b} >>> 0) ? 1 : 0`,
+          `${a} ^ ${b}`, `${a} >>> (${b} & 31)`, `${a} | ${b}`, `${a} & ${b}`][f3]));
+      }
+      if (f7 === 0x20) {
+        if (f3 === 0) return plain(set(`${a} - ${b}`));
+        return f3 === 5 ? plain(set(`${a} >> (${b} & 31)`)) : undefined;
+      }
+      if (f7 === 1) return plain(set(f3 === 0 ? `Math.imul(${a}, ${b})` : `mulDiv(${f3}, ${a}, ${b})`));
+      return undefined;
+    }
+    case 0x03: // MISC-MEM: FENCE is nothing here; FENCE.I goes to the interpreter (code may have changed)
+      return f3 === 0 ? plain('') : undefined;
+    default: // SYSTEM, AMO and the rest
+      return undefined;
+  }
+}
+
+/** Before an access: where the hart's trap path and devices look for the icount and the pc. */
+function access(off: number, k: number): string {
+  return `c[${C_ICOUNT}] = icount + ${k}; exit.accessOffset = ${off};`;
+}
+
+/** After an access: a lowered limit ends the run after this instruction. */
+function afterAccess(nextOff: number, k: number): string {
+  return `if (hart.limit < limit) { icount += ${k + 1}; off = ${nextOff}; break dispatch; }`;
+}
