@@ -136,7 +136,7 @@ export class KeyframeStore<T> {
     for (let i = this.indexAfter(lo); i < this.frames.length && this.frames[i].icount <= hi; i++) {
       for (const p of this.frames[i].pages) touched.add(p);
     }
-    for (const p of touched) ram.u8.set(this.versionAt(p, frame.icount), p * PAGE_SIZE);
+    for (const p of touched) ram.restorePage(p, this.versionAt(p, frame.icount));
     new Uint8Array(m.arena.buffer, 0, frame.arena.length).set(frame.arena);
     m.disks.forEach((d, k) => d.overlay.restoreBlocks(frame.disks[k]));
     ram.restoreDirtyTracking(frame.digestDirty);

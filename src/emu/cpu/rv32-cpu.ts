@@ -174,7 +174,8 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
 
   /** Rebuilds derived state after the arena was overwritten (snapshot restore). */
   afterRestore(): void {
-    this.jit?.flush(); // RAM was overwritten too
+    // Compiled code stays: restores put RAM back through Ram.restorePage and noteWrite, which
+    // drop the code of the bytes they change.
     this.pmp.rebuild(this.s);
     this.translationChanged();
   }
@@ -302,8 +303,9 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     const debug = this.debug;
     const breaking = debug.hasBreakpoints;
     let breakPage = false; // the fetch page holds a breakpoint
-    // Compiled code runs while no breakpoint is set (the interpreter checks them).
-    const jit = breaking ? undefined : this.jit;
+    // Compiled code runs on pages without a breakpoint (the interpreter checks them); its blocks
+    // never leave their page.
+    const jit = this.jit;
     let region: Region | undefined; // the fetch page's, when compiled
     let inRegion = false; // an access in compiled code may trap: its pc is in jit.exit
     let nearLimit = false; // the limit cut a block: the interpreter finishes this run
@@ -314,9 +316,9 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
             fetchOff = this.fetchPage(pc >>> 0);
             fetchVpn = this.fetchCacheable ? pc >>> 12 : -1;
             breakPage = breaking && debug.pageHasBreakpoint(pc >>> 12);
-            region = jit !== undefined && fetchVpn !== -1 ? jit.lookup(fetchOff >>> 12, pc & ~0xfff) : undefined;
+            region = jit !== undefined && fetchVpn !== -1 && !breakPage ? jit.lookup(fetchOff >>> 12, pc & ~0xfff) : undefined;
           }
-          if (jit !== undefined && fetchVpn !== -1 && !nearLimit) {
+          if (jit !== undefined && fetchVpn !== -1 && !nearLimit && !breakPage) {
             if (region !== undefined && region.valid) {
               const run = region.entries.get(pc);
               if (run !== undefined) {

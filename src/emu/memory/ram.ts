@@ -81,6 +81,25 @@ export class Ram {
     if (this.codeWritten(page, offset, size)) this.watch[page] &= ~WATCH_CODE;
   }
 
+  /**
+   * Puts `bytes` (a whole page's) in page `page` as a restore does, outside any tracking; compiled
+   * code from the bytes that change is dropped, so a restore that leaves code as it was keeps it.
+   */
+  restorePage(page: number, bytes: Uint8Array): void {
+    const at = page * PAGE_SIZE;
+    if (this.watch[page] & WATCH_CODE) {
+      const old = this.u8.subarray(at, at + PAGE_SIZE);
+      let first = 0;
+      while (first < PAGE_SIZE && old[first] === bytes[first]) first++;
+      if (first < PAGE_SIZE) {
+        let last = PAGE_SIZE - 1;
+        while (old[last] === bytes[last]) last--;
+        this.codeWrite(page, first, last - first + 1);
+      }
+    }
+    this.u8.set(bytes, at);
+  }
+
   /** Marks a page the hart has compiled code from. */
   watchCode(page: number): void {
     this.watch[page] |= WATCH_CODE;

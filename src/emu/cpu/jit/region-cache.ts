@@ -5,7 +5,8 @@
 // arriving at pcs it has no block for: their blocks are compiled into one more function, and
 // the functions compiled before keep the code V8 has optimized for them. A write to the compiled
 // bytes of a page drops its region (RAM's WATCH_CODE bit shows the hart writes to such pages),
-// as does a restore of the machine's state.
+// whoever makes it: a store, a device, a debugger, a snapshot or keyframe restore. Code a
+// restore leaves as it was stays compiled, so seeking in time does not start cold.
 
 import type { Ram } from '../../memory/ram.js';
 import { compileRegion, GRANULE_SHIFT, MAX_BLOCK, type JitHart, type RegionExit, type RegionFunction } from './region-compiler.js';
