@@ -20,4 +20,5 @@ export const GUESTS: readonly BenchGuest[] = [
   guest('compute', 'CRC, sieve, quicksort, matrix multiply, div/rem, list walk; ~508 M instructions, no interrupts'),
   guest('irq', 'the same kernels under a CLINT timer interrupt every 10,000 instructions; ~52 M instructions, ~5,000 interrupts'),
   guest('serial', '30,000 lines of 7 bytes on the UART between bursts of PRNG steps; ~9 M instructions'),
+  guest('paging', 'S-mode under Sv32: 4 MiB walked in random page order through two address spaces, and the kernels; ~189 M instructions'),
 ];

@@ -41,7 +41,7 @@ test('every test guest runs the same compiled as interpreted, instruction for in
 });
 
 test('the benchmark guests run the same compiled as interpreted (their first 20 million instructions)', () => {
-  for (const name of ['compute', 'irq', 'serial']) {
+  for (const name of ['compute', 'irq', 'serial', 'paging']) {
     const r = runLockstep(maker(image(join(BENCH_GUESTS, `${name}.elf`))), 20_000_000, 2_000_000);
     assert.equal(r.difference, undefined, `${name}: ${JSON.stringify(r.difference)}`);
   }
