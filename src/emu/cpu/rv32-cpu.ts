@@ -36,7 +36,13 @@ const PAGE_FAULT_CAUSE = [C.CAUSE_FETCH_PAGE_FAULT, C.CAUSE_LOAD_PAGE_FAULT, C.C
 const ACCESS_FAULT_CAUSE = [C.CAUSE_FETCH_ACCESS, C.CAUSE_LOAD_ACCESS, C.CAUSE_STORE_ACCESS];
 /** Interrupts in the order the spec gives for simultaneous ones: MEI, MSI, MTI, SEI, SSI, STI. */
 const INTERRUPT_PRIORITY = [C.IRQ_M_EXT, C.IRQ_M_SOFT, C.IRQ_M_TIMER, C.IRQ_S_EXT, C.IRQ_S_SOFT, C.IRQ_S_TIMER];
-const TLB_ENTRIES = 256;
+/**
+ * TLB entries per access type, direct-mapped by the low bits of the page number. Large, because
+ * a flush is a new generation (no clearing) and guests walking many pages keep their entries.
+ */
+const TLB_ENTRIES = 2048;
+/** TLB tags are vpn | generation << 20; generations 0–2047 fit a positive int32. */
+const TLB_GENERATIONS = 2048;
 
 const INST_ECALL = 0x00000073;
 const INST_EBREAK = 0x00100073;
@@ -73,6 +79,8 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
   private vmData = false;
   /** Data accesses must take the general path: translation, or PMP checks that can matter. */
   private slowData = false;
+  /** Data accesses translate through the TLB, whose hits need nothing more (no watchpoints). */
+  private tlbData = false;
   /** The page being fetched from may be cached by the loop (PMP decides for all of it). */
   private fetchCacheable = true;
   private readonly ptePmpCheck = (pa: number): boolean => this.pmp.allows(pa, 4, ACCESS_LOAD, C.PRV_S);
@@ -80,6 +88,8 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
   private readonly dataCtx: WalkContext = { satp: 0, priv: C.PRV_M, sum: false, mxr: false };
   private readonly tlbTag = new Int32Array(3 * TLB_ENTRIES).fill(-1);
   private readonly tlbPage = new Float64Array(3 * TLB_ENTRIES);
+  /** The current generation, shifted: tags of older generations no longer match. */
+  private tlbStamp = 0;
   /** The instruction being executed, for mtval on illegal instruction. */
   private inst = 0;
   /** Compiled code of hot pages (undefined: the interpreter alone, the reference). */
@@ -237,6 +247,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     this.vmFetch = paging && priv < C.PRV_M;
     this.vmData = paging && dataPriv < C.PRV_M;
     this.slowData = this.vmData || this.pmp.applies(dataPriv) || this.debug.watching;
+    this.tlbData = this.vmData && !this.debug.watching;
     const sum = (ms & C.MSTATUS_SUM) !== 0;
     const mxr = (ms & C.MSTATUS_MXR) !== 0;
     // Field by field: this runs on every trap and CSR write, so it allocates nothing.
@@ -250,7 +261,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     d.priv = dataPriv;
     d.sum = sum;
     d.mxr = mxr;
-    this.tlbTag.fill(-1);
+    this.flushTlb();
   }
 
   illegalInstruction(): never {
@@ -730,12 +741,12 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     if (fetch ? this.vmFetch : this.vmData) {
       const vpn = va >>> 12;
       const i = access * TLB_ENTRIES + (vpn & (TLB_ENTRIES - 1));
-      if (this.tlbTag[i] === vpn) return this.tlbPage[i] + (va & 0xfff);
+      if (this.tlbTag[i] === (vpn | this.tlbStamp)) return this.tlbPage[i] + (va & 0xfff);
       const page = sv32Walk(this.ram, fetch ? this.fetchCtx : this.dataCtx, va, access, false, this.ptePmpCheck);
       if (page < 0) this.raise(page === WALK_PAGE_FAULT ? PAGE_FAULT_CAUSE[access] : ACCESS_FAULT_CAUSE[access], va);
       pa = page + (va & 0xfff);
       if (!this.pmp.applies(priv) || this.pmp.pageVerdict(page, access, priv) === PAGE_ALLOWED) {
-        this.tlbTag[i] = vpn;
+        this.tlbTag[i] = vpn | this.tlbStamp;
         this.tlbPage[i] = page;
         return pa;
       }
@@ -772,6 +783,9 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     if (!this.slowData) {
       const off = (va - this.ramBias) | 0;
       if (off >= 0 && off < this.ramSize) return this.ram8[off];
+    } else if (this.tlbData) {
+      const off = this.tlbHit(va, ACCESS_LOAD);
+      if (off >= 0 && off < this.ramSize) return this.ram8[off];
     }
     return this.load8At(va >>> 0);
   }
@@ -779,6 +793,9 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
   load16(va: number): number {
     if (!this.slowData) {
       const off = (va - this.ramBias) | 0;
+      if ((off & 1) === 0 && off >= 0 && off < this.ramSize) return this.ram16[off >> 1];
+    } else if (this.tlbData) {
+      const off = this.tlbHit(va, ACCESS_LOAD);
       if ((off & 1) === 0 && off >= 0 && off < this.ramSize) return this.ram16[off >> 1];
     }
     return this.load16At(va >>> 0);
@@ -788,6 +805,9 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     if (!this.slowData) {
       const off = (va - this.ramBias) | 0;
       if ((off & 3) === 0 && off >= 0 && off < this.ramSize) return this.ram32[off >> 2];
+    } else if (this.tlbData) {
+      const off = this.tlbHit(va, ACCESS_LOAD);
+      if ((off & 3) === 0 && off >= 0 && off < this.ramSize) return this.ram32[off >> 2];
     }
     return this.load32At(va >>> 0);
   }
@@ -795,6 +815,13 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
   store8(va: number, v: number): void {
     if (!this.slowData) {
       const off = (va - this.ramBias) | 0;
+      if (off >= 0 && off < this.ramSize) {
+        this.ram8[off] = v;
+        if (this.ramWatch[off >> 12] !== 0) this.ram.onStore(this.ramBase + off, 1);
+        return;
+      }
+    } else if (this.tlbData) {
+      const off = this.tlbHit(va, ACCESS_STORE);
       if (off >= 0 && off < this.ramSize) {
         this.ram8[off] = v;
         if (this.ramWatch[off >> 12] !== 0) this.ram.onStore(this.ramBase + off, 1);
@@ -812,6 +839,13 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
         if (this.ramWatch[off >> 12] !== 0) this.ram.onStore(this.ramBase + off, 2);
         return;
       }
+    } else if (this.tlbData) {
+      const off = this.tlbHit(va, ACCESS_STORE);
+      if ((off & 1) === 0 && off >= 0 && off < this.ramSize) {
+        this.ram16[off >> 1] = v;
+        if (this.ramWatch[off >> 12] !== 0) this.ram.onStore(this.ramBase + off, 2);
+        return;
+      }
     }
     this.store16At(va >>> 0, v);
   }
@@ -824,8 +858,36 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
         if (this.ramWatch[off >> 12] !== 0) this.ram.onStore(this.ramBase + off, 4);
         return;
       }
+    } else if (this.tlbData) {
+      const off = this.tlbHit(va, ACCESS_STORE);
+      if ((off & 3) === 0 && off >= 0 && off < this.ramSize) {
+        this.ram32[off >> 2] = v;
+        if (this.ramWatch[off >> 12] !== 0) this.ram.onStore(this.ramBase + off, 4);
+        return;
+      }
     }
     this.store32At(va >>> 0, v);
+  }
+
+  /** Forgets every translation: a new generation; the tags are cleared once per 2,048 flushes. */
+  private flushTlb(): void {
+    let generation = (this.tlbStamp >>> 20) + 1;
+    if (generation === TLB_GENERATIONS) {
+      generation = 0;
+      this.tlbTag.fill(-1);
+    }
+    this.tlbStamp = generation << 20;
+  }
+
+  /**
+   * The RAM offset of `va` when the TLB holds its page for `access` (a hit needs no PMP check:
+   * the TLB holds only pages PMP allows whole), or -1.
+   */
+  private tlbHit(va: number, access: AccessType): number {
+    const vpn = va >>> 12;
+    const i = access * TLB_ENTRIES + (vpn & (TLB_ENTRIES - 1));
+    if (this.tlbTag[i] !== (vpn | this.tlbStamp)) return -1;
+    return this.tlbPage[i] + (va & 0xfff) - this.ramBase;
   }
 
   // The general paths, with an unsigned virtual address: translation, misalignment, I/O.
