@@ -8,7 +8,10 @@ export interface TimelineHtmlOptions {
   scriptUri: string;
   /** URI of media/timeline/timeline.css as the webview sees it. */
   styleUri: string;
-  /** webview.cspSource: the origin the webview's resources come from. */
+  /**
+   * webview.cspSource: the sources the webview's resources come from, space-separated (VS Code
+   * 1.100 gives `'self' https://*.vscode-cdn.net`).
+   */
   cspSource: string;
   /** A fresh random value per page load (base64 or hex), allowing only our own script and style. */
   nonce: string;
@@ -17,6 +20,8 @@ export interface TimelineHtmlOptions {
 }
 
 const NONCE = /^[A-Za-z0-9+/=_-]{16,}$/;
+/** One CSP source: a quoted keyword ('self') or a scheme/host source; nothing that ends a directive. */
+const CSP_SOURCE = /^(?:'[a-z-]+'|[^\s;,'"]+)$/;
 
 /** Escapes text for an HTML attribute value or text node. */
 function escapeHtml(text: string): string {
@@ -35,7 +40,8 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
 
 export function timelineHtml(options: TimelineHtmlOptions): string {
   if (!NONCE.test(options.nonce)) throw new RangeError('the nonce must be at least 16 base64 or hex characters');
-  if (/[\s;,'"]/.test(options.cspSource)) throw new RangeError(`not a CSP source: ${options.cspSource}`);
+  const sources = options.cspSource.trim().split(/\s+/);
+  if (sources.some((s) => !CSP_SOURCE.test(s))) throw new RangeError(`not a CSP source list: ${options.cspSource}`);
   const nonce = escapeHtml(options.nonce);
   return `<!DOCTYPE html>
 <html lang="en">

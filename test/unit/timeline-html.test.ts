@@ -33,4 +33,7 @@ test('titles are escaped and bad nonces or CSP sources are refused', () => {
   assert.throws(() => timelineHtml({ ...OPTIONS, nonce: 'short' }), /nonce/);
   assert.throws(() => timelineHtml({ ...OPTIONS, nonce: `${OPTIONS.nonce}" onload="x` }), /nonce/);
   assert.throws(() => timelineHtml({ ...OPTIONS, cspSource: "https://x; script-src 'unsafe-eval'" }), /CSP source/);
+  assert.throws(() => timelineHtml({ ...OPTIONS, cspSource: "'self' 'unsafe-eval" }), /CSP source/);
+  // As VS Code 1.100 gives it: a keyword and a host source.
+  assert.match(timelineHtml({ ...OPTIONS, cspSource: "'self' https://*.vscode-cdn.net" }), /style-src &#39;self&#39; https:\/\/\*\.vscode-cdn\.net &#39;nonce-/);
 });
