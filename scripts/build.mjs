@@ -1,8 +1,7 @@
-// The one build script: bundles every target with esbuild, one entry per target. Targets whose
-// entry file does not exist yet are skipped with a note (the extension, the external debug
-// adapter and the timeline webview arrive with the debugger and timeline work).
+// The one build script: bundles every target with esbuild, one entry per target (targets whose
+// entry file does not exist are skipped), and copies VS Code's icon font for the timeline webview.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 
 const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
 const targets = [
@@ -23,3 +22,6 @@ const ready = targets.filter((t) => t.entryPoints.every((e) => existsSync(e)));
 const waiting = targets.filter((t) => !ready.includes(t)).map((t) => t.outfile);
 if (waiting.length > 0 && process.env.BUILD_VERBOSE === '1') console.log(`build: not yet present: ${waiting.join(', ')}`);
 await Promise.all(ready.map((t) => esbuild.build(t)));
+// VS Code's icon font for the timeline webview (a webview cannot use the workbench's own).
+mkdirSync('dist/codicons', { recursive: true });
+for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/codicons/${f}`);

@@ -30,18 +30,21 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, at
   return e;
 }
 
-function button(className: string, glyph: string, label: string): HTMLButtonElement {
-  return el('button', `tool ${className}`, { type: 'button', 'aria-label': label, title: label }, glyph);
+/** A toolbar button showing a codicon (VS Code's icon font, loaded by the page). */
+function button(className: string, codicon: string, label: string): HTMLButtonElement {
+  const b = el('button', `tool ${className}`, { type: 'button', 'aria-label': label, title: label });
+  b.append(el('span', `codicon codicon-${codicon}`, { 'aria-hidden': 'true' }));
+  return b;
 }
 
 export function buildLayout(host: HTMLElement): Layout {
   const root = el('div', 'timeline-app');
   const toolbar = el('div', 'toolbar', { role: 'toolbar', 'aria-label': 'Timeline tools' });
   const title = el('span', 'title', {}, 'Timeline');
-  const zoomOut = button('zoom-out', '−', 'Zoom out (-)');
-  const zoomIn = button('zoom-in', '+', 'Zoom in (+)');
-  const fit = button('fit', '⤢', 'Show the whole recording (Home)');
-  const toPosition = button('to-position', '◎', 'Show the current position (.)');
+  const zoomOut = button('zoom-out', 'zoom-out', 'Zoom out (-)');
+  const zoomIn = button('zoom-in', 'zoom-in', 'Zoom in (+)');
+  const fit = button('fit', 'screen-full', 'Show the whole recording (Home)');
+  const toPosition = button('to-position', 'target', 'Show the current position (.)');
   const range = el('span', 'range', { 'aria-live': 'off' });
   const status = el('span', 'status', { role: 'status', 'aria-live': 'polite' });
   toolbar.append(title, zoomOut, zoomIn, fit, toPosition, range, status);

@@ -8,6 +8,8 @@ export interface TimelineHtmlOptions {
   scriptUri: string;
   /** URI of media/timeline/timeline.css as the webview sees it. */
   styleUri: string;
+  /** URI of dist/codicons/codicon.css (VS Code's icon font) as the webview sees it. */
+  codiconsUri: string;
   /**
    * webview.cspSource: the sources the webview's resources come from, space-separated (VS Code
    * 1.100 gives `'self' https://*.vscode-cdn.net`).
@@ -49,6 +51,7 @@ export function timelineHtml(options: TimelineHtmlOptions): string {
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(options.cspSource, options.nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${escapeHtml(options.codiconsUri)}" nonce="${nonce}">
 <link rel="stylesheet" href="${escapeHtml(options.styleUri)}" nonce="${nonce}">
 <title>${escapeHtml(options.title ?? 'rvreplay timeline')}</title>
 </head>

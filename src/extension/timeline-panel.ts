@@ -81,6 +81,7 @@ function openPanel(context: vscode.ExtensionContext, data: TimelineData): void {
   webview.html = timelineHtml({
     scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'timeline.js')).toString(),
     styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'timeline.css')).toString(),
+    codiconsUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'codicons', 'codicon.css')).toString(),
     cspSource: webview.cspSource,
     nonce: randomBytes(16).toString('hex'),
     title: data.title,

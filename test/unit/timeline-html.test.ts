@@ -8,11 +8,12 @@ import { contentSecurityPolicy, timelineHtml } from '../../src/extension/timelin
 const OPTIONS = {
   scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/timeline.js',
   styleUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/media/timeline/timeline.css',
+  codiconsUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/codicons/codicon.css',
   cspSource: 'https://*.vscode-cdn.net',
   nonce: 'q2V0cmFuZG9tbm9uY2UxMjM0',
 };
 
-test('the page loads the script and style under a CSP that allows nothing else', () => {
+test('the page loads the script, the style and the icon font under a CSP that allows nothing else', () => {
   const html = timelineHtml(OPTIONS);
   const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html)?.[1];
   assert.equal(csp, contentSecurityPolicy(OPTIONS.cspSource, OPTIONS.nonce).replace(/'/g, '&#39;'));
@@ -21,9 +22,12 @@ test('the page loads the script and style under a CSP that allows nothing else',
   assert.deepEqual(directives.get('script-src'), [`'nonce-${OPTIONS.nonce}'`], 'scripts only by nonce: no inline code, no eval');
   assert.ok(!directives.get('style-src')?.includes("'unsafe-inline'"));
   assert.equal(directives.get('connect-src'), undefined, 'no network (default-src none)');
-  // Exactly one script and one stylesheet, both carrying the nonce.
+  // Exactly one script and two stylesheets (the icon font's and ours), all carrying the nonce.
   assert.deepEqual([...html.matchAll(/<script([^>]*)>/g)].map((m) => m[1]), [` nonce="${OPTIONS.nonce}" src="${OPTIONS.scriptUri}"`]);
-  assert.deepEqual([...html.matchAll(/<link([^>]*)>/g)].map((m) => m[1]), [` rel="stylesheet" href="${OPTIONS.styleUri}" nonce="${OPTIONS.nonce}"`]);
+  assert.deepEqual([...html.matchAll(/<link([^>]*)>/g)].map((m) => m[1]), [
+    ` rel="stylesheet" href="${OPTIONS.codiconsUri}" nonce="${OPTIONS.nonce}"`,
+    ` rel="stylesheet" href="${OPTIONS.styleUri}" nonce="${OPTIONS.nonce}"`,
+  ]);
   assert.doesNotMatch(html, /style="/, 'no inline style attribute');
   assert.match(html, /<main id="timeline-root"/);
 });

@@ -14,6 +14,7 @@ import { vscodeStubScript } from './vscode-stub.js';
 
 export const BUNDLE = join(ROOT, 'dist', 'timeline.js');
 const STYLE = join(ROOT, 'media', 'timeline', 'timeline.css');
+const CODICONS = join(ROOT, 'dist', 'codicons');
 
 export interface HarnessServer {
   /** The page's URL for a theme. */
@@ -34,7 +35,7 @@ export async function startHarnessServer(): Promise<HarnessServer> {
       case '/': {
         const theme = (url.searchParams.get('theme') ?? 'dark') as ThemeName;
         const nonce = randomBytes(18).toString('base64');
-        const html = timelineHtml({ scriptUri: `${origin}/timeline.js`, styleUri: `${origin}/timeline.css`, cspSource: origin, nonce, title: 'timeline test' })
+        const html = timelineHtml({ scriptUri: `${origin}/timeline.js`, styleUri: `${origin}/timeline.css`, codiconsUri: `${origin}/codicons/codicon.css`, cspSource: origin, nonce, title: 'timeline test' })
           .replace('</head>', `<script nonce="${nonce}" src="${origin}/vscode-stub.js?theme=${theme}"></script>\n</head>`);
         return send('text/html; charset=utf-8', html);
       }
@@ -42,6 +43,8 @@ export async function startHarnessServer(): Promise<HarnessServer> {
       case '/timeline.js': return send('text/javascript', readFileSync(BUNDLE));
       case '/timeline.js.map': return send('application/json', readFileSync(`${BUNDLE}.map`));
       case '/timeline.css': return send('text/css', readFileSync(STYLE));
+      case '/codicons/codicon.css': return send('text/css', readFileSync(join(CODICONS, 'codicon.css')));
+      case '/codicons/codicon.ttf': return send('font/ttf', readFileSync(join(CODICONS, 'codicon.ttf')));
       case '/favicon.ico':
         res.writeHead(204);
         return res.end();

@@ -316,7 +316,7 @@ test('while recording, the panel follows the live edge as the log grows', async 
   await page.close();
 });
 
-test('light and dark themes: colours from the theme variables, no CSP violation; screenshots kept', async () => {
+test('light and dark themes: colours from the theme variables, codicons, no CSP violation; screenshots kept', async () => {
   for (const theme of ['dark', 'light'] as const) {
     const host = newHost();
     host.source.setPosition(ofKind(EventKind.SerialWrite)[40].icount);
@@ -327,6 +327,9 @@ test('light and dark themes: colours from the theme variables, no CSP violation;
     const bodyColor = await page.$eval('.toolbar .title', (e) => getComputedStyle(e).color);
     const [r, g, b] = rgb(THEMES[theme].variables['--vscode-foreground']);
     assert.equal(bodyColor, `rgb(${r}, ${g}, ${b})`, `${theme} foreground`);
+    // The toolbar's icons are codicons, VS Code's own font, loaded under the CSP.
+    assert.equal(await page.$eval('.tool.zoom-in .codicon', (e) => getComputedStyle(e).fontFamily), 'codicon');
+    assert.ok(await page.evaluate(async () => (await document.fonts.load('16px codicon')).length > 0), 'the icon font loaded');
     // Hover an exception so the tooltip shows in the picture.
     const e = ofKind(EventKind.Exception)[12];
     await page.mouse.move(Math.round(xOf(v, e.icount)) + 1, await laneY(page, 'exceptions'));
