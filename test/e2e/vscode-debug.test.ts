@@ -1,7 +1,8 @@
 // The user's door, end to end: a real VS Code (code-server in Debian's chromium) with the
 // packaged extension installed opens the bundled example, sets a breakpoint in hello.c, presses
-// F5 on its launch.json ("rr": "record"), stops at the breakpoint, steps back and sees the
-// stopped line move up, opens the timeline panel, clicks in it and travels, and stops.
+// F5 on its launch.json ("rr": "record"), stops at the breakpoint (the guest's console in its
+// terminal), steps back and sees the stopped line move up, opens the timeline panel, clicks in
+// it and travels, and stops.
 // Screenshots of each moment are kept in test-artifacts/ (e2e-*.png).
 
 import { test, after } from 'node:test';
@@ -83,6 +84,12 @@ async function debugTheExample(vscode: VsCode, line: number): Promise<void> {
   assert.deepEqual(stopped, { name: 'cmd_ticks', line });
   await page.waitForTimeout(1000); // the editor takes focus and scrolls to the line
   await vscode.screenshot('e2e-1-breakpoint');
+
+  // The guest's console is also a terminal (its text is drawn on a canvas: the screenshot shows it).
+  await vscode.command('Terminal: Focus Terminal');
+  await page.locator('.part.panel').getByText('Guest: Record and debug hello').first().waitFor({ timeout: 30_000 });
+  await page.waitForTimeout(500);
+  await vscode.screenshot('e2e-1b-guest-terminal');
 
   // Step back (the debug toolbar's button): the stopped line moves up, still in cmd_ticks.
   await page.locator('.codicon-debug-step-back').first().click();
