@@ -146,11 +146,6 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     };
   }
 
-  /** Regions compiled so far (0 when interpreting). */
-  get compiledRegions(): number {
-    return this.jit?.compiled ?? 0;
-  }
-
   get pc(): number {
     return this.s[S_PC] >>> 0;
   }

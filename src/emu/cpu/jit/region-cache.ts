@@ -44,8 +44,6 @@ export class RegionCache {
   private readonly heat: Int32Array;
   /** The pcs the interpreter has run from each page (while heating, and where a region has no block). */
   private readonly executed = new Map<number, Set<number>>();
-  /** Regions compiled so far (for statistics and tests). */
-  compiled = 0;
 
   constructor(
     private readonly ram: Ram,
@@ -103,7 +101,7 @@ export class RegionCache {
     return true;
   }
 
-  /** Drops every region (the machine's state was restored wholesale). */
+  /** Drops every region (compilation is being turned off). */
   flush(): void {
     for (let page = 0; page < this.regions.length; page++) {
       const r = this.regions[page];
@@ -145,6 +143,5 @@ export class RegionCache {
     region.misses.clear();
     region.missCount = 0;
     region.compiles++;
-    this.compiled++;
   }
 }

@@ -70,7 +70,7 @@ export interface CompiledRegion {
   rejected: ReadonlySet<number>;
 }
 
-/** Bytes per granule of CompiledRegion.covered. */
+/** log2 of the bytes per granule of CompiledRegion.covered. */
 export const GRANULE_SHIFT = 4;
 
 /**
