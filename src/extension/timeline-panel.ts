@@ -33,6 +33,9 @@ export function showTimeline(context: vscode.ExtensionContext, session: vscode.D
     title: session.name,
     request: (command, args) => Promise.resolve(session.customRequest(command, args)),
     seek: async (icount) => {
+      // The debugger shows the stop's source in the active editor group: after a click in the
+      // panel that is the panel's own, and the source would cover it. The first group shows it.
+      if (panels.get(session.id)?.viewColumn !== vscode.ViewColumn.One) await vscode.commands.executeCommand('workbench.action.focusFirstEditorGroup');
       await session.customRequest(TimelineRequest.Seek, { icount });
     },
     watch: (changed, ended) => [

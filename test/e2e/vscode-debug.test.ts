@@ -116,6 +116,8 @@ async function debugTheExample(vscode: VsCode, line: number): Promise<void> {
   await canvas.click({ position: { x: box.width * 0.3, y: box.height * 0.5 } });
   await waitFor(async () => (await status.textContent()) !== before, 60_000, () => `a click on the timeline to move the position from "${before}"`);
   await page.waitForTimeout(1000);
+  // The stop's source opens beside the timeline, not over it.
+  assert.ok(await page.locator('.tab.active', { hasText: 'Timeline: Record and debug hello' }).isVisible(), 'the timeline is still shown');
   await vscode.screenshot('e2e-4-travelled');
 
   await vscode.command('Debug: Stop');
