@@ -68,7 +68,12 @@ export class SerialTextBuilder {
     const returned = Math.min(got, maxBytes);
 
     const missing = this.fillText(collected, output);
-    const body: SerialTextBody = { source: output?.kind ?? 'log', segments: collected.map((p) => p.segment), omittedBytes: total - returned };
+    // A run is stamped with its first byte's icount: when the source knows each byte's own, the
+    // bytes of the last runs written after toIcount are not on the console yet (they are neither
+    // returned nor omitted, so the count of omitted bytes stays).
+    cutAfter(collected, toIcount);
+    const segments = collected.filter((p) => p.segment.count > 0).map((p) => p.segment);
+    const body: SerialTextBody = { source: output?.kind ?? 'log', segments, omittedBytes: total - returned };
     const note = this.note(output, missing);
     if (note !== undefined) body.note = note;
     return body;
@@ -152,6 +157,19 @@ function sum(values: Float64Array | undefined, n: number): number {
   const end = Math.min(n, values.length);
   for (let k = 0; k < end; k++) s += values[k];
   return s;
+}
+
+/** Drops the bytes of output segments written after `icount`, where byteIcounts says when each was. */
+function cutAfter(collected: Pending[], icount: number): void {
+  for (const p of collected) {
+    const icounts = p.segment.byteIcounts;
+    if (icounts === undefined || icounts[icounts.length - 1] <= icount) continue;
+    let keep = 0;
+    while (keep < icounts.length && icounts[keep] <= icount) keep++;
+    p.segment.count = keep;
+    p.segment.text = p.segment.text!.slice(0, keep);
+    p.segment.byteIcounts = icounts.slice(0, keep);
+  }
 }
 
 /** Drops the first `drop` bytes of a segment. */
