@@ -22,9 +22,10 @@ export interface StepFigures {
 }
 
 export interface WebviewFigures {
-  /** The first paint with data, from navigation: with the host's first summary of the log
-   * (cold), and with a host that had read it before (warm). */
-  firstPaint: { cold: StepFigures; warm: StepFigures };
+  /** The first paint with data, from navigation: with the host's first summary of the log in a
+   * browser just started (cold), the same in a browser that has shown a page (hostCold: VS Code's
+   * renderer is running when a panel opens), and with a host that had read the log (warm). */
+  firstPaint: { cold: StepFigures; hostCold: StepFigures; warm: StepFigures };
   zoom: StepFigures;
   pan: StepFigures;
 }
@@ -35,15 +36,19 @@ function empty(): StepFigures {
   return { script: [], tasks: [], latency: [] };
 }
 
-export async function measureWebview(source: TimelineSource): Promise<WebviewFigures> {
+/** `open` gives a source that has not read its log yet (each call a fresh one). */
+export async function measureWebview(open: () => TimelineSource): Promise<WebviewFigures> {
   const server = await startHarnessServer();
   const browser = await launchBrowser();
   try {
     const cold = empty();
+    const hostCold = empty();
     const warm = empty();
-    await firstPaint(browser, server, source, cold);
-    for (let i = 0; i < 3; i++) await firstPaint(browser, server, source, warm);
-    const { page, taskMs, close } = await open(browser, server, source);
+    await firstPaint(browser, server, open(), cold);
+    for (let i = 0; i < 3; i++) await firstPaint(browser, server, open(), hostCold);
+    const source = open();
+    for (let i = 0; i < 4; i++) await firstPaint(browser, server, source, i === 0 ? empty() : warm);
+    const { page, taskMs, close } = await openPage(browser, server, source);
     const box = await page.$eval('canvas.plot-canvas', (c) => c.getBoundingClientRect().toJSON() as { left: number; top: number; width: number });
     const step = async (into: StepFigures, act: () => Promise<void>): Promise<void> => {
       const before = await taskMs();
@@ -79,7 +84,7 @@ export async function measureWebview(source: TimelineSource): Promise<WebviewFig
       });
     }
     await close();
-    return { firstPaint: { cold, warm }, zoom, pan };
+    return { firstPaint: { cold, hostCold, warm }, zoom, pan };
   } finally {
     await browser.close();
     await server.close();
@@ -87,7 +92,7 @@ export async function measureWebview(source: TimelineSource): Promise<WebviewFig
 }
 
 /** Opens the page over `source` and waits for its first paint with data. */
-async function open(browser: Browser, server: HarnessServer, source: TimelineSource): Promise<{ page: Page; taskMs: () => Promise<number>; close: () => Promise<void> }> {
+async function openPage(browser: Browser, server: HarnessServer, source: TimelineSource): Promise<{ page: Page; taskMs: () => Promise<number>; close: () => Promise<void> }> {
   const { page, errors } = await openTimeline(browser, server, new FakeTimelineHost(source));
   const cdp = await browser.context.newCDPSession(page);
   await cdp.send('Performance.enable');
@@ -109,7 +114,7 @@ async function open(browser: Browser, server: HarnessServer, source: TimelineSou
 /** The first paint's script work and time. Not its task total: the renderer's counters are
  * shared by the pages of one site and were not read before the page loaded. */
 async function firstPaint(browser: Browser, server: HarnessServer, source: TimelineSource, into: StepFigures): Promise<void> {
-  const { page, close } = await open(browser, server, source);
+  const { page, close } = await openPage(browser, server, source);
   const [script, painted] = await page.evaluate(() => {
     const end = performance.getEntriesByName('rvreplay:first-data-paint')[0]?.startTime ?? NaN;
     const work = performance.getEntriesByType('measure').filter((m) => m.name.startsWith('rvreplay:') && m.startTime <= end).reduce((sum, m) => sum + m.duration, 0);

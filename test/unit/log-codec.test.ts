@@ -1,12 +1,12 @@
 // The primitive encodings of the log format and the event codec: exact values at the edges of
 // every field type, refusals of values the format cannot hold, and every event kind through
-// encode and decode.
+// encode and decode, and through the skim that steps over events without building them.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ByteReader } from '../../src/replay/log/byte-reader.js';
 import { ByteWriter } from '../../src/replay/log/byte-writer.js';
-import { decodeEvent, encodeEvent } from '../../src/replay/log/event-codec.js';
+import { decodeEvent, decodeEventAt, encodeEvent, skimEvent, type SkimmedEvent } from '../../src/replay/log/event-codec.js';
 import { LogError } from '../../src/replay/log/log-error.js';
 import { EventKind } from '../../src/shared/log-events.js';
 import { randomEvent, SeededRandom } from './log-sample-events.js';
@@ -91,6 +91,30 @@ test('every event kind survives encode and decode, field for field', () => {
   assert.deepEqual([...seen].sort((a, b) => a - b), Object.values(EventKind).sort((a, b) => a - b));
 });
 
+test('the skim steps over every kind exactly as decoding does, keeping the cause or byte count; one event decodes alone at its offset', () => {
+  const rng = new SeededRandom(8);
+  const seen = new Set<number>();
+  let previous = 0;
+  for (let i = 0; i < 2000; i++) {
+    const icount = previous + rng.pick([0, 1, 1000, 2 ** 40]);
+    const e = i === 0 ? { kind: EventKind.End, icount } as const : randomEvent(rng, icount);
+    seen.add(e.kind);
+    const w = new ByteWriter();
+    w.u8(0xee); // something before the event, as in a payload
+    encodeEvent(w, e, previous);
+    const bytes = w.copy();
+    const r = new ByteReader(bytes, 1);
+    const skimmed: SkimmedEvent = { kind: -1, icount: -1, value: -1 };
+    skimEvent(r, previous, skimmed);
+    assert.equal(r.remaining, 0, `the skim of kind ${e.kind} consumed every byte`);
+    const value = 'cause' in e ? e.cause : e.kind === EventKind.SerialWrite ? e.count : e.kind === EventKind.SerialInput ? e.bytes.length : 0;
+    assert.deepEqual(skimmed, { kind: e.kind, icount, value });
+    assert.deepEqual(decodeEventAt(new ByteReader(bytes, 1), icount), e);
+    previous = icount;
+  }
+  assert.equal(seen.size, Object.values(EventKind).length);
+});
+
 test('an event is kind, icount delta, fields: a serial input of "ls" is 7 bytes', () => {
   const w = new ByteWriter();
   encodeEvent(w, { kind: EventKind.SerialInput, icount: 1300, device: 0, bytes: new TextEncoder().encode('ls') }, 1000);
@@ -103,4 +127,9 @@ test('decoding refuses unknown kinds, stamps that disagree, and counts that cann
   // A digest claiming 1000 regions in 3 bytes.
   assert.throws(() => decodeEvent(new ByteReader(new Uint8Array([EventKind.Digest, 0, 0xe8, 0x07, 0, 0, 0])), 0), /runs past the end/);
   assert.throws(() => decodeEvent(new ByteReader(new Uint8Array([EventKind.Snapshot, 0, 1, 0xff])), 0), /not UTF-8/);
+  const skim = (bytes: number[]): void => skimEvent(new ByteReader(new Uint8Array(bytes)), 4, { kind: 0, icount: 0, value: 0 });
+  assert.throws(() => skim([99, 0]), /unknown event kind 99/);
+  assert.throws(() => skim([EventKind.IcountStamp, 0, 5]), /says 5 where the deltas say 4/);
+  assert.throws(() => skim([EventKind.SerialInput, 0, 0, 9, 1]), /9 bytes needed/);
+  assert.throws(() => skim([EventKind.Snapshot, 0, 1, 0xff]), /not UTF-8/);
 });

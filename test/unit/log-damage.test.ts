@@ -6,6 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { crc32 } from '../../src/emu/crc32.js';
+import { ByteWriter } from '../../src/replay/log/byte-writer.js';
+import { encodeEvent } from '../../src/replay/log/event-codec.js';
+import { decodeChunk, encodeChunk, readChunkHeader, skimChunk } from '../../src/replay/log/log-chunk.js';
 import { LogError } from '../../src/replay/log/log-error.js';
 import { LogReader } from '../../src/replay/log/log-reader.js';
 import { summarizeLog } from '../../src/replay/log/log-summary.js';
@@ -200,4 +203,30 @@ test('a version-1 log (no DebugWrite events) is read as it is', () => {
   const reader = LogReader.open(bytes);
   assert.equal(reader.damage, undefined);
   assert.deepEqual(eventsOf(reader), v1Events);
+});
+
+test('a chunk whose checksum holds but whose events disagree with it is refused alike by decoding and by the skim', () => {
+  const payload = (events: LogEvent[]): Uint8Array => {
+    const w = new ByteWriter();
+    let previous = events[0].icount;
+    for (const e of events) {
+      encodeEvent(w, e, previous);
+      previous = e.icount;
+    }
+    return w.copy();
+  };
+  const stamp = { kind: EventKind.IcountStamp, icount: 100 } as const;
+  const cases: [string, Uint8Array, number, number, RegExp][] = [
+    ['no leading stamp', payload([{ kind: EventKind.Checkpoint, icount: 100 }]), 100, 1, /does not begin with an icount stamp/],
+    ['events after End', payload([stamp, { kind: EventKind.End, icount: 100 }, { kind: EventKind.Checkpoint, icount: 100 }]), 100, 3, /events follow the End event/],
+    ['fewer events than counted', payload([stamp, { kind: EventKind.Interrupt, icount: 150, cause: 7 }]), 150, 3, /event 2: .*needed/],
+    ['more events than counted', payload([stamp, { kind: EventKind.Checkpoint, icount: 150 }]), 150, 1, /bytes are left after its 1 events/],
+    ['the last icount is not the header\'s', payload([stamp, { kind: EventKind.Interrupt, icount: 150, cause: 7 }]), 160, 2, /end at icount 150, its header says 160/],
+  ];
+  for (const [what, body, last, count, message] of cases) {
+    const chunk = encodeChunk(body, 100, last, count);
+    const header = readChunkHeader(chunk, 0);
+    assert.throws(() => decodeChunk(chunk, header), message, `decode: ${what}`);
+    assert.throws(() => skimChunk(chunk, header, () => {}), message, `skim: ${what}`);
+  }
 });

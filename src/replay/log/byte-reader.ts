@@ -84,6 +84,13 @@ export class ByteReader {
     return out;
   }
 
+  /** Steps over the next `n` bytes; returns n. */
+  skip(n: number): number {
+    this.need(n);
+    this.pos += n;
+    return n;
+  }
+
   lengthPrefixed(): Uint8Array {
     return this.raw(this.varint());
   }

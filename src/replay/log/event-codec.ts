@@ -1,6 +1,7 @@
 // The compact encoding of one event inside a chunk payload: u8 kind, varint icount delta from
 // the previous event of the chunk, then the kind's fields (the table is in docs/LOG-FORMAT.md,
-// "Event encodings"). Both directions live here so the two cannot drift apart.
+// "Event encodings"). Both directions live here so the two cannot drift apart, and so does the
+// skim that steps over events without building them.
 
 import { EventKind, type LogEvent } from '../../shared/log-events.js';
 import type { ByteReader } from './byte-reader.js';
@@ -87,6 +88,86 @@ export function decodeEvent(r: ByteReader, previousIcount: number): LogEvent {
   const kind = r.u8();
   const icount = previousIcount + r.varint();
   if (!Number.isSafeInteger(icount)) throw new LogError(`the icount at offset 0x${kindOffset.toString(16)} exceeds 2^53`);
+  return decodeFields(r, kind, icount, kindOffset);
+}
+
+/** Reads the event whose kind byte is at `r.pos` when its icount is already known (from a
+ * skim of its chunk): one event out of the middle of a payload, without those before it. */
+export function decodeEventAt(r: ByteReader, icount: number): LogEvent {
+  const kindOffset = r.pos;
+  const kind = r.u8();
+  r.varint();
+  return decodeFields(r, kind, icount, kindOffset);
+}
+
+/** What a skim keeps of an event: enough to place it in a timeline lane and size it. */
+export interface SkimmedEvent {
+  kind: number;
+  icount: number;
+  /** Interrupt and Exception: the cause; SerialWrite: the count; SerialInput: the byte length;
+   * otherwise 0. */
+  value: number;
+}
+
+/**
+ * Steps `r` over one event, filling `out`, without building it: the timeline summarizes every
+ * chunk of a log this way. It checks what decodeEvent checks for the kinds it skips over cheaply,
+ * and decodes the rare kinds whole (their checks are decodeEvent's own).
+ */
+export function skimEvent(r: ByteReader, previousIcount: number, out: SkimmedEvent): void {
+  const kindOffset = r.pos;
+  const kind = r.u8();
+  const icount = previousIcount + r.varint();
+  if (!Number.isSafeInteger(icount)) throw new LogError(`the icount at offset 0x${kindOffset.toString(16)} exceeds 2^53`);
+  out.kind = kind;
+  out.icount = icount;
+  out.value = 0;
+  switch (kind) {
+    case EventKind.Interrupt:
+    case EventKind.Exception:
+      out.value = r.varint();
+      return;
+    case EventKind.SerialInput:
+      r.varint();
+      out.value = r.skip(r.varint());
+      return;
+    case EventKind.Entropy:
+    case EventKind.NetReceive:
+      r.varint();
+      r.skip(r.varint());
+      return;
+    case EventKind.SerialWrite:
+      r.varint();
+      out.value = r.varint();
+      return;
+    case EventKind.ClockRead:
+      r.varint();
+      r.skip(8);
+      return;
+    case EventKind.BlockComplete:
+      r.varint();
+      r.varint();
+      r.varint();
+      return;
+    case EventKind.InputEvent:
+      r.varint();
+      r.varint();
+      r.varint();
+      r.varint();
+      return;
+    case EventKind.TimerCallback:
+      r.varint();
+      return;
+    case EventKind.Checkpoint:
+    case EventKind.End:
+      return;
+    default:
+      decodeFields(r, kind, icount, kindOffset);
+  }
+}
+
+/** The fields of an event of `kind` (its kind byte at kindOffset, for messages). */
+function decodeFields(r: ByteReader, kind: number, icount: number, kindOffset: number): LogEvent {
   switch (kind) {
     case EventKind.IcountStamp: {
       const stamped = r.varint();

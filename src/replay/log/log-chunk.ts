@@ -1,13 +1,13 @@
 // One chunk of a log: its 32-byte header (tag, payload length, payload CRC, first and last
 // icount, event count) and its payload of encoded events, which begins with an IcountStamp so
-// the chunk decodes without anything before it. Writing, reading the header, and decoding the
-// payload with every consistency check, in one place.
+// the chunk decodes without anything before it. Writing, reading the header, and decoding (or
+// skimming) the payload with every consistency check, in one place.
 
 import { EventKind, type LogEvent } from '../../shared/log-events.js';
 import { crc32 } from '../../emu/crc32.js';
 import { ByteReader } from './byte-reader.js';
 import { ByteWriter } from './byte-writer.js';
-import { decodeEvent } from './event-codec.js';
+import { decodeEvent, skimEvent, type SkimmedEvent } from './event-codec.js';
 import { LogError } from './log-error.js';
 import { CHUNK_HEADER_BYTES, CHUNK_TAG, tagValue } from './log-format.js';
 
@@ -69,15 +69,48 @@ export function chunkEnd(h: ChunkHeader): number {
  * disagrees with its header (count, first or last icount, bytes left over).
  */
 export function decodeChunk(bytes: Uint8Array, h: ChunkHeader): LogEvent[] {
+  const events: LogEvent[] = new Array<LogEvent>(h.count);
+  walkChunk(bytes, h, decodeEvent, (e, _offset, i) => {
+    events[i] = e;
+  });
+  return events;
+}
+
+/**
+ * Checks the chunk as decodeChunk does, stepping over its events without building them: `visit`
+ * sees each (the leading IcountStamp included) with its offset in the payload, where
+ * decodeEventAt can read it whole later. The object passed to `visit` is reused.
+ */
+export function skimChunk(bytes: Uint8Array, h: ChunkHeader, visit: (e: SkimmedEvent, offset: number, index: number) => void): void {
+  const skimmed: SkimmedEvent = { kind: 0, icount: 0, value: 0 };
+  walkChunk(bytes, h, (r, previous) => {
+    skimEvent(r, previous, skimmed);
+    return skimmed;
+  }, visit);
+}
+
+/** A reader positioned on the event at `offset` of the chunk's payload. */
+export function payloadReader(bytes: Uint8Array, h: ChunkHeader, offset: number): ByteReader {
+  const start = h.offset + CHUNK_HEADER_BYTES;
+  return new ByteReader(bytes, start + offset, start + h.payloadBytes);
+}
+
+/** The checks of a chunk, around a reader of its events (a decoder or a skimmer). */
+function walkChunk<E extends { kind: number; icount: number }>(
+  bytes: Uint8Array,
+  h: ChunkHeader,
+  read: (r: ByteReader, previousIcount: number) => E,
+  visit: (e: E, offset: number, index: number) => void,
+): void {
   checkChunkChecksum(bytes, h);
   const start = h.offset + CHUNK_HEADER_BYTES;
   const r = new ByteReader(bytes, start, start + h.payloadBytes);
-  const events: LogEvent[] = new Array<LogEvent>(h.count);
   let icount = h.firstIcount;
   for (let i = 0; i < h.count; i++) {
-    let e: LogEvent;
+    const offset = r.pos - start;
+    let e: E;
     try {
-      e = decodeEvent(r, icount);
+      e = read(r, icount);
     } catch (err) {
       if (err instanceof LogError) throw new LogError(`event ${i}: ${err.message}`);
       throw err;
@@ -86,12 +119,11 @@ export function decodeChunk(bytes: Uint8Array, h: ChunkHeader): LogEvent[] {
       throw new LogError('the payload does not begin with an icount stamp of the chunk\'s first icount');
     }
     if (e.kind === EventKind.End && i !== h.count - 1) throw new LogError('events follow the End event');
-    events[i] = e;
     icount = e.icount;
+    visit(e, offset, i);
   }
   if (r.remaining !== 0) throw new LogError(`${r.remaining} bytes are left after its ${h.count} events`);
   if (icount !== h.lastIcount) throw new LogError(`its events end at icount ${icount}, its header says ${h.lastIcount}`);
-  return events;
 }
 
 /** Throws LogError when the payload's CRC-32 is not the one in the header. */

@@ -1,26 +1,20 @@
-// The chunks of a log as the timeline reads them: each chunk is decoded at most once for its
-// summary (kept for the life of the store) and again only when the details of a dense lane are
-// needed (a few decoded chunks are kept, least recently used first out). A chunk that fails to
-// decode ends the readable log there, as it does for the log reader.
+// The chunks of a log as the timeline reads them: each chunk is skimmed at most once for its
+// summary (kept for the life of the store), and single events are read whole from it only when a
+// window lists them or a tooltip describes one. A chunk that fails its checks ends the readable
+// log there, as it does for the log reader.
 
 import { LogError } from '../log/log-error.js';
-import { decodeChunk, readChunkHeader } from '../log/log-chunk.js';
+import { decodeEventAt } from '../log/event-codec.js';
+import { payloadReader, readChunkHeader, type ChunkHeader } from '../log/log-chunk.js';
 import type { LogChunk, LogReader } from '../log/log-reader.js';
 import type { LogEvent } from '../../shared/log-events.js';
-import type { LaneId } from '../../shared/timeline-protocol.js';
-import { summarizeChunk, type ChunkSummary } from './chunk-summary.js';
-import { laneOfEvent } from './lane-of-event.js';
-
-/** Decoded chunks kept for details: a window at fine zoom overlaps one or two. */
-const DECODED_KEPT = 4;
+import { summarizeChunk, type ChunkSummary, type LaneColumn } from './chunk-summary.js';
 
 export class ChunkStore {
-  /** Chunk payloads decoded so far (tests check that a window decodes only what it overlaps). */
+  /** Chunk payloads read so far (tests check that a window reads only what it overlaps). */
   chunksDecoded = 0;
   private readonly summaries: (ChunkSummary | undefined)[];
-  private readonly decodedCache = new Map<number, LogEvent[]>();
-  /** The decoded chunks' events grouped by lane, for those still in decodedCache. */
-  private readonly byLaneCache = new Map<number, Map<LaneId, LogEvent[]>>();
+  private readonly headers: (ChunkHeader | undefined)[] = [];
   /** Chunks from this index on are unreadable (a damaged chunk was found here). */
   private readableEnd: number;
   private damageNote: string | undefined;
@@ -40,7 +34,7 @@ export class ChunkStore {
     return this.readableEnd === this.reader.chunks.length ? this.reader.chunks : this.reader.chunks.slice(0, this.readableEnd);
   }
 
-  /** Damage found while decoding (the reader's own report covers damage found at open). */
+  /** Damage found while reading (the reader's own report covers damage found at open). */
   get damage(): string | undefined {
     return this.damageNote;
   }
@@ -50,14 +44,20 @@ export class ChunkStore {
     return this.summaries;
   }
 
-  /** The summary of chunk i, decoding it the first time; undefined when it cannot be read. */
+  /** The summary of chunk i, reading it the first time; undefined when it cannot be read. */
   summary(i: number): ChunkSummary | undefined {
     if (i >= this.readableEnd) return undefined;
     let s = this.summaries[i];
     if (s === undefined) {
-      const events = this.decoded(i);
-      if (events === undefined) return undefined;
-      s = this.summaries[i] = summarizeChunk(events);
+      this.chunksDecoded++;
+      try {
+        s = this.summaries[i] = summarizeChunk(this.bytes, this.header(i));
+      } catch (e) {
+        if (!(e instanceof LogError)) throw e;
+        this.readableEnd = i;
+        this.damageNote = `chunk ${i} cannot be read (${e.message}); the timeline ends before it`;
+        return undefined;
+      }
     }
     return s;
   }
@@ -67,51 +67,9 @@ export class ChunkStore {
     for (let i = 0; i < this.readableEnd; i++) this.summary(i);
   }
 
-  /** The decoded events of chunk i, framing stamp first; undefined when it cannot be read. */
-  decoded(i: number): LogEvent[] | undefined {
-    if (i >= this.readableEnd) return undefined;
-    const kept = this.decodedCache.get(i);
-    if (kept !== undefined) {
-      this.decodedCache.delete(i);
-      this.decodedCache.set(i, kept);
-      return kept;
-    }
-    this.chunksDecoded++;
-    let events: LogEvent[];
-    try {
-      events = decodeChunk(this.bytes, readChunkHeader(this.bytes, this.reader.chunks[i].offset));
-    } catch (e) {
-      if (!(e instanceof LogError)) throw e;
-      this.readableEnd = i;
-      this.damageNote = `chunk ${i} cannot be read (${e.message}); the timeline ends before it`;
-      return undefined;
-    }
-    this.decodedCache.set(i, events);
-    if (this.decodedCache.size > DECODED_KEPT) {
-      const oldest = this.decodedCache.keys().next().value!;
-      this.decodedCache.delete(oldest);
-      this.byLaneCache.delete(oldest);
-    }
-    return events;
-  }
-
-  /** The events of one lane in chunk i, in order (a dense lane's summary keeps only icounts). */
-  laneEvents(i: number, lane: LaneId): LogEvent[] {
-    const events = this.decoded(i);
-    if (events === undefined) return [];
-    let byLane = this.byLaneCache.get(i);
-    if (byLane === undefined) {
-      byLane = new Map();
-      for (let k = 1; k < events.length; k++) {
-        const id = laneOfEvent(events[k]);
-        if (id === undefined) continue;
-        const list = byLane.get(id);
-        if (list === undefined) byLane.set(id, [events[k]]);
-        else list.push(events[k]);
-      }
-      this.byLaneCache.set(i, byLane);
-    }
-    return byLane.get(lane) ?? [];
+  /** The k-th event of a lane's column in chunk i (whose summary was built, so it reads cleanly). */
+  laneEvent(i: number, column: LaneColumn, k: number): LogEvent {
+    return decodeEventAt(payloadReader(this.bytes, this.header(i), column.offsets[k]), column.icounts[k]);
   }
 
   /** The first chunk whose last icount is at or after `icount` (the first that can hold it). */
@@ -125,5 +83,9 @@ export class ChunkStore {
       else hi = mid;
     }
     return lo;
+  }
+
+  private header(i: number): ChunkHeader {
+    return (this.headers[i] ??= readChunkHeader(this.bytes, this.reader.chunks[i].offset));
   }
 }

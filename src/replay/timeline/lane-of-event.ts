@@ -7,8 +7,13 @@ import { interruptLaneId, LaneKind, type LaneId, type LaneInfo, type LaneKindNam
 
 /** The lane an event belongs to, or undefined for events no lane shows (digests, framing, End). */
 export function laneOfEvent(e: LogEvent): LaneId | undefined {
-  switch (e.kind) {
-    case EventKind.Interrupt: return interruptLane(e.cause);
+  return laneOfKind(e.kind, e.kind === EventKind.Interrupt ? e.cause : 0);
+}
+
+/** The lane of an event of `kind` (with its cause, for an interrupt), from a skim of the log. */
+export function laneOfKind(kind: number, cause: number): LaneId | undefined {
+  switch (kind) {
+    case EventKind.Interrupt: return interruptLane(cause);
     case EventKind.Exception: return LaneKind.Exceptions;
     case EventKind.SerialWrite: return LaneKind.SerialOut;
     case EventKind.SerialInput: return LaneKind.SerialIn;

@@ -64,8 +64,7 @@ export class LogLaneSeries implements LaneSeries {
       const lo = lowerBound(column.icounts, from);
       const hi = lowerBound(column.icounts, to, lo);
       if (lo === hi) return;
-      const events = column.events ?? this.store.laneEvents(chunk, this.lane);
-      for (let k = lo; k < hi; k++) out.push(eventMark(events[k]));
+      for (let k = lo; k < hi; k++) out.push(eventMark(this.store.laneEvent(chunk, column, k)));
     });
     return out;
   }
@@ -78,7 +77,7 @@ export class LogLaneSeries implements LaneSeries {
         if (column === null) return undefined;
         if (column === undefined) continue;
         const k = upperBound(column.icounts, icount);
-        if (k < column.icounts.length) return eventInfo((column.events ?? this.store.laneEvents(i, this.lane))[k]);
+        if (k < column.icounts.length) return eventInfo(this.store.laneEvent(i, column, k));
       }
       return undefined;
     }
@@ -86,7 +85,7 @@ export class LogLaneSeries implements LaneSeries {
       const column = this.column(i);
       if (column === null || column === undefined) continue;
       const k = lowerBound(column.icounts, icount) - 1;
-      if (k >= 0) return eventInfo((column.events ?? this.store.laneEvents(i, this.lane))[k]);
+      if (k >= 0) return eventInfo(this.store.laneEvent(i, column, k));
     }
     return undefined;
   }

@@ -49,7 +49,7 @@ export class SerialTextBuilder {
       if (i === last) total = outEnd + (includeInput ? this.bytesBefore(i, 'in') + sum(inp?.sizes, b) : 0);
       while (got < maxBytes && (a > 0 || b > 0)) {
         // Backwards through the chunk in log order: the later of the two lanes' events first.
-        const takeOut = a > 0 && (b === 0 || out!.order![a - 1] > inp!.order![b - 1]);
+        const takeOut = a > 0 && (b === 0 || out!.offsets[a - 1] > inp!.offsets[b - 1]);
         if (takeOut) {
           const count = out!.sizes![--a];
           outEnd -= count;
@@ -143,10 +143,10 @@ export class SerialTextBuilder {
     return before[i];
   }
 
-  /** The bytes of the k-th SerialInput of chunk i (from the summary, or by decoding the chunk again). */
+  /** The bytes of the k-th SerialInput of chunk i. */
   private inputBytes(column: LaneColumn, chunk: number, k: number): Uint8Array {
-    const e = (column.events ?? this.store.laneEvents(chunk, LaneKind.SerialIn))[k];
-    return e?.kind === EventKind.SerialInput ? e.bytes : new Uint8Array(0);
+    const e = this.store.laneEvent(chunk, column, k);
+    return e.kind === EventKind.SerialInput ? e.bytes : new Uint8Array(0);
   }
 }
 
