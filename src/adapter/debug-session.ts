@@ -2,7 +2,7 @@
 // engine and its answers into DAP responses and events. Thin by design: the engine knows time
 // travel, debuginfo knows the program, SourceStepper steps by line, VariableStore shows values.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import {
   CapabilitiesEvent, Event, InitializedEvent, LoggingDebugSession, OutputEvent, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread,
@@ -51,6 +51,8 @@ export class RvreplayDebugSession extends LoggingDebugSession {
   private frames: ProgramFrame[] = [];
   /** The log as the timeline panel sees it, once the panel has asked. */
   private timeline: TimelineSource | undefined;
+  /** The size of the log when the timeline last read it: a log that has not grown is not read again. */
+  private timelineBytes = 0;
   /** Breakpoint and data breakpoint stops so far, by icount, for the timeline's lane of hits. */
   private hitsFound: TimelineEventInfo[] = [];
 
@@ -445,9 +447,12 @@ export class RvreplayDebugSession extends LoggingDebugSession {
     const opened = this.opened!;
     if (opened.rrfile === undefined) throw new EngineError('this session records nothing ("rr": "none"): there is no event log to show');
     opened.flushLog();
-    const bytes = readFileSync(opened.rrfile);
-    if (this.timeline === undefined) this.timeline = TimelineSource.open(bytes, { serialOutput: opened.console.shown, canSeek: true });
-    else this.timeline.update(LogReader.open(bytes), bytes);
+    if (this.timeline === undefined || statSync(opened.rrfile).size !== this.timelineBytes) {
+      const bytes = readFileSync(opened.rrfile);
+      if (this.timeline === undefined) this.timeline = TimelineSource.open(bytes, { serialOutput: opened.console.shown, canSeek: true });
+      else this.timeline.update(LogReader.open(bytes), bytes);
+      this.timelineBytes = bytes.length;
+    }
     this.timeline.setBreakpointHits(this.hitsFound);
     const info = this.engine.info();
     this.timeline.setPosition(info.icount);
