@@ -1,8 +1,8 @@
 // Theme variables as VS Code sets them on a webview page (on <html>, with the body classed
-// vscode-dark or vscode-light), for the colours the timeline uses: values of the Dark Modern and
-// Light Modern themes.
+// vscode-dark, vscode-light or vscode-high-contrast), for the colours the timeline uses: values of
+// the Dark Modern, Light Modern and Dark High Contrast themes.
 
-export type ThemeName = 'dark' | 'light';
+export type ThemeName = 'dark' | 'light' | 'high-contrast';
 
 const FONTS = {
   '--vscode-font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif',
@@ -87,6 +87,45 @@ export const THEMES: Record<ThemeName, { bodyClass: string; variables: Record<st
       '--vscode-editorHoverWidget-border': '#c8c8c8',
       '--vscode-editor-hoverHighlightBackground': '#add6ff26',
       '--vscode-terminal-foreground': '#3b3b3b',
+    },
+  },
+  'high-contrast': {
+    bodyClass: 'vscode-high-contrast',
+    variables: {
+      ...FONTS,
+      '--vscode-foreground': '#ffffff',
+      '--vscode-editor-background': '#000000',
+      '--vscode-editor-foreground': '#ffffff',
+      '--vscode-descriptionForeground': '#ffffff',
+      '--vscode-panel-border': '#6fc3df',
+      '--vscode-panel-background': '#000000',
+      '--vscode-contrastBorder': '#6fc3df',
+      '--vscode-contrastActiveBorder': '#f38518',
+      '--vscode-editorRuler-foreground': '#ffffff',
+      '--vscode-editor-selectionBackground': '#ffffff',
+      '--vscode-list-inactiveSelectionBackground': '#000000',
+      '--vscode-list-activeSelectionBackground': '#000000',
+      '--vscode-list-activeSelectionForeground': '#ffffff',
+      '--vscode-focusBorder': '#f38518',
+      '--vscode-debugIcon-stepOverForeground': '#75beff',
+      '--vscode-debugIcon-breakpointForeground': '#e51400',
+      '--vscode-charts-foreground': '#ffffff',
+      '--vscode-charts-red': '#f14c4c',
+      '--vscode-charts-blue': '#3794ff',
+      '--vscode-charts-yellow': '#cca700',
+      '--vscode-charts-orange': '#d18616',
+      '--vscode-charts-green': '#89d185',
+      '--vscode-charts-purple': '#b180d7',
+      '--vscode-editorLineNumber-foreground': '#ffffff',
+      '--vscode-button-secondaryBackground': '#000000',
+      '--vscode-button-secondaryForeground': '#ffffff',
+      '--vscode-button-border': '#6fc3df',
+      '--vscode-editorWidget-background': '#0c141f',
+      '--vscode-editorWidget-foreground': '#ffffff',
+      '--vscode-editorHoverWidget-background': '#0c141f',
+      '--vscode-editorHoverWidget-foreground': '#ffffff',
+      '--vscode-editorHoverWidget-border': '#6fc3df',
+      '--vscode-terminal-foreground': '#ffffff',
     },
   },
 };

@@ -316,8 +316,8 @@ test('while recording, the panel follows the live edge as the log grows', async 
   await page.close();
 });
 
-test('light and dark themes: colours from the theme variables, codicons, no CSP violation; screenshots kept', async () => {
-  for (const theme of ['dark', 'light'] as const) {
+test('light, dark and high contrast themes: colours from the theme variables, codicons, no CSP violation; screenshots kept', async () => {
+  for (const theme of ['dark', 'light', 'high-contrast'] as const) {
     const host = newHost();
     host.source.setPosition(ofKind(EventKind.SerialWrite)[40].icount);
     const { page, errors } = await openTimeline(browser, server, host, theme);
@@ -336,6 +336,12 @@ test('light and dark themes: colours from the theme variables, codicons, no CSP 
     await page.waitForSelector('.tooltip:not([hidden])');
     // Windows list events without details: the tooltip asks for this one's.
     await page.waitForFunction(() => /Exception 11 \(ecall from M-mode\)\ncause=11/.test(document.querySelector('.tooltip')?.textContent ?? ''));
+    // High contrast outlines each mark in the theme's contrast border; the others do not.
+    const border = rgb(THEMES['high-contrast'].variables['--vscode-contrastActiveBorder']);
+    const x = Math.round(xOf(v, e.icount));
+    const y = (await laneY(page, 'exceptions')) + 6;
+    const around = await Promise.all([-3, -2, -1, 0, 1, 2, 3].map((dx) => pixel(page, x + dx, y)));
+    assert.equal(around.some((c) => c.join() === border.join()), theme === 'high-contrast', `${theme}: the mark's outline`);
     await page.screenshot({ path: join(ARTIFACTS, `timeline-${theme}.png`) });
     assert.deepEqual(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations), [], 'no CSP violation');
     assert.deepEqual(errors, []);
