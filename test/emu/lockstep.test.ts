@@ -74,3 +74,37 @@ test('compiled code that went stale is found at the instruction that makes the d
   assert.ok(r.difference.icount > 2_000_000);
   assert.match(r.difference.what, /^x10 0x[0-9a-f]+ \(reference\) vs 0x[0-9a-f]+ \(compiled\), after 0x[0-9a-f]+: sub a0,a5,a2$/);
 });
+
+test('breakpoints in compiled code stop at the same instructions as in interpreted code, as they come and go', () => {
+  // Breakpoints in the compute kernels' hot loops, set once their pages are compiled: compiled
+  // code must leave to the hart before each, also for one added or removed while it runs.
+  const guest = image(join(BENCH_GUESTS, 'compute.elf'));
+  const probe = maker(guest)('interpreted');
+  const pcs: number[] = [];
+  for (let at = 3_000_000; pcs.length < 4; at += 3) {
+    probe.run(at);
+    if (!pcs.includes(probe.cpu.pc)) pcs.push(probe.cpu.pc);
+  }
+  const hits = (execution: Execution): string[] => {
+    const m = maker(guest)(execution);
+    m.run(3_000_000);
+    const debug = m.cpu.debug;
+    for (const pc of pcs.slice(0, 3)) debug.addBreakpoint(pc);
+    const seen: string[] = [];
+    while (seen.length < 600) {
+      debug.resumeIcount = m.cpu.icount;
+      const reason = m.run(60_000_000);
+      assert.equal(reason, 'debug', `${execution}: stopped by a breakpoint, not ${reason}`);
+      const hit = debug.hit;
+      assert.ok(hit?.kind === 'breakpoint' && hit.pc === m.cpu.pc);
+      seen.push(`${hit.pc.toString(16)}@${hit.icount}`);
+      if (seen.length === 200) debug.addBreakpoint(pcs[3]);
+      if (seen.length === 400) debug.removeBreakpoint(pcs[0]);
+    }
+    return seen;
+  };
+  const reference = hits('interpreted');
+  assert.deepEqual(hits('compiled'), reference);
+  assert.ok(reference.slice(200).some((h) => h.startsWith(pcs[3].toString(16))), 'the breakpoint added later is hit');
+  assert.ok(!reference.slice(401).some((h) => h.startsWith(`${pcs[0].toString(16)}@`)), 'the breakpoint removed is not');
+});

@@ -2,7 +2,8 @@
 // execute without stopping first, and ranges of virtual addresses whose loads or stores stop it
 // after the accessing instruction. Not machine state (a debugger's settings survive a snapshot
 // restore), so nothing here is in the state arena. The interpreter tests one boolean per
-// instruction: whether the page it fetches from holds a breakpoint.
+// instruction: whether the page it fetches from holds a breakpoint; compiled code tests a byte
+// of the page's map of breakpoints (stopsOf) before each block it goes on to.
 
 export type WatchAccess = 'read' | 'write';
 
@@ -26,6 +27,8 @@ export class HartDebug {
   private readonly breakpoints = new Set<number>();
   /** Breakpoints per virtual page, so the interpreter tests a page once when it starts fetching from it. */
   private readonly breakPages = new Map<number, number>();
+  /** For each virtual page compiled code runs in, a byte per halfword: 1 at a breakpoint. */
+  private readonly stopMaps = new Map<number, Uint8Array>();
   private watchList: WatchRange[] = [];
   /** False while the debugger moves without wanting stops (a seek): nothing is reported. */
   private armedFlag = true;
@@ -65,6 +68,8 @@ export class HartDebug {
     this.breakpoints.add(pc);
     const vpn = pc >>> 12;
     this.breakPages.set(vpn, (this.breakPages.get(vpn) ?? 0) + 1);
+    const stops = this.stopMaps.get(vpn);
+    if (stops !== undefined) stops[(pc & 0xfff) >>> 1] = 1;
   }
 
   removeBreakpoint(pc: number): boolean {
@@ -74,11 +79,29 @@ export class HartDebug {
     const n = this.breakPages.get(vpn)! - 1;
     if (n === 0) this.breakPages.delete(vpn);
     else this.breakPages.set(vpn, n);
+    const stops = this.stopMaps.get(vpn);
+    if (stops !== undefined) stops[(pc & 0xfff) >>> 1] = 0;
     return true;
   }
 
   hasBreakpoint(pc: number): boolean {
     return this.breakpoints.has(pc >>> 0);
+  }
+
+  /**
+   * The breakpoints of the virtual page `vpn` as compiled code tests them: a byte per halfword,
+   * 1 where a block must not be entered without the hart checking first. The same array for the
+   * life of the hart, kept up to date as breakpoints come and go, so code compiled once sees them.
+   */
+  stopsOf(vpn: number): Uint8Array {
+    vpn >>>= 0;
+    let stops = this.stopMaps.get(vpn);
+    if (stops === undefined) {
+      stops = new Uint8Array(0x800);
+      for (const pc of this.breakpoints) if (pc >>> 12 === vpn) stops[(pc & 0xfff) >>> 1] = 1;
+      this.stopMaps.set(vpn, stops);
+    }
+    return stops;
   }
 
   /** True when an instruction fetched from the virtual page `vpn` may be at a breakpoint. */

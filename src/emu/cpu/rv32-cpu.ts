@@ -136,7 +136,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
       return;
     }
     if (this.jit !== undefined) return;
-    const jit = new RegionCache(this.ram, this, mulDiv, maxBlock);
+    const jit = new RegionCache(this.ram, this, mulDiv, (vpn) => this.debug.stopsOf(vpn), maxBlock);
     this.jit = jit;
     // Code overwritten under a running region: the region stops at the next access check.
     this.ram.codeWritten = (page, offset, size) => {
@@ -309,8 +309,9 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     const debug = this.debug;
     const breaking = debug.hasBreakpoints;
     let breakPage = false; // the fetch page holds a breakpoint
-    // Compiled code runs on pages without a breakpoint (the interpreter checks them); its blocks
-    // never leave their page.
+    // The hart checks a breakpoint before it runs the instruction or the compiled block there;
+    // compiled code leaves to it before going on to a block at a breakpoint, and its blocks never
+    // leave their page.
     const jit = this.jit;
     let region: Region | undefined; // the fetch page's, when compiled
     let inRegion = false; // an access in compiled code may trap: its pc is in jit.exit
@@ -322,11 +323,15 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
             fetchOff = this.fetchPage(pc >>> 0);
             fetchVpn = this.fetchCacheable ? pc >>> 12 : -1;
             breakPage = breaking && debug.pageHasBreakpoint(pc >>> 12);
-            region = jit !== undefined && fetchVpn !== -1 && !breakPage ? jit.lookup(fetchOff >>> 12, pc & ~0xfff) : undefined;
+            region = jit !== undefined && fetchVpn !== -1 ? jit.lookup(fetchOff >>> 12, pc & ~0xfff) : undefined;
           }
-          if (jit !== undefined && fetchVpn !== -1 && !nearLimit && !breakPage) {
+          if (breakPage && debug.hasBreakpoint(pc) && icount !== debug.resumeIcount) {
+            debug.hit = { kind: 'breakpoint', pc: pc >>> 0, icount };
+            break;
+          }
+          if (jit !== undefined && fetchVpn !== -1 && !nearLimit) {
             if (region !== undefined && region.valid) {
-              const run = region.entries.get(pc);
+              const run = breakPage ? region.checkedEntries.get(pc)?.() : region.entries.get(pc);
               if (run !== undefined) {
                 inRegion = true;
                 run(pc, icount, limit);
@@ -347,10 +352,6 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
             } else {
               region = jit.interpreted(fetchOff >>> 12, pc & ~0xfff, pc);
             }
-          }
-          if (breakPage && debug.hasBreakpoint(pc) && icount !== debug.resumeIcount) {
-            debug.hit = { kind: 'breakpoint', pc: pc >>> 0, icount };
-            break;
           }
           // One unaligned 32-bit read (RAM has 4 bytes of padding past its end for this).
           let inst = fetchView.getInt32(fetchOff + (pc & 0xfff), true);

@@ -27,6 +27,8 @@ export interface Region {
   valid: boolean;
   /** The function that runs from each block entry. */
   readonly entries: Map<number, RegionFunction>;
+  /** The same, leaving before blocks at breakpoints (compiled when first asked for). */
+  readonly checkedEntries: Map<number, () => RegionFunction>;
   /** The page's bytes compiled, by granule: a write elsewhere in the page (data beside code) keeps the region. */
   readonly covered: Uint8Array;
   readonly misses: Map<number, number>;
@@ -49,6 +51,8 @@ export class RegionCache {
     private readonly ram: Ram,
     private readonly hart: JitHart,
     private readonly mulDiv: (f3: number, a: number, b: number) => number,
+    /** The breakpoint map of a virtual page (HartDebug.stopsOf), tested by its compiled code. */
+    private readonly stopsOf: (vpn: number) => Uint8Array,
     /** The longest block (1: one compiled instruction per block, to locate a difference). */
     private readonly maxBlock = MAX_BLOCK,
   ) {
@@ -123,7 +127,7 @@ export class RegionCache {
     const old = this.regions[page];
     if (old !== undefined) old.valid = false;
     const region: Region = {
-      pageVa, valid: true, entries: new Map(), covered: new Uint8Array(0x1000 >>> GRANULE_SHIFT), misses: new Map(), missCount: 0,
+      pageVa, valid: true, entries: new Map(), checkedEntries: new Map(), covered: new Uint8Array(0x1000 >>> GRANULE_SHIFT), misses: new Map(), missCount: 0,
       rejected: new Set(), compiles,
     };
     this.regions[page] = region;
@@ -136,8 +140,10 @@ export class RegionCache {
   private grow(region: Region, page: number, seeds: number[]): void {
     const executed = this.executed.get(page) ?? new Set<number>();
     const compiled = new Set(region.entries.keys());
-    const more = compileRegion(region.pageVa, this.ram.view, page << 12, seeds, executed, compiled, this.hart, this.exit, this.mulDiv, this.maxBlock);
+    const more = compileRegion(region.pageVa, this.ram.view, page << 12, seeds, executed, compiled, this.hart, this.exit, this.mulDiv,
+      this.stopsOf(region.pageVa >>> 12), this.maxBlock);
     for (const [pc, run] of more.entries) region.entries.set(pc, run);
+    for (const [pc, run] of more.checkedEntries) region.checkedEntries.set(pc, run);
     for (const pc of more.rejected) region.rejected.add(pc);
     for (let g = 0; g < more.covered.length; g++) region.covered[g] |= more.covered[g];
     region.misses.clear();

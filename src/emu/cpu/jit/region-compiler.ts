@@ -64,6 +64,9 @@ interface DecodedInstruction {
 export interface CompiledRegion {
   /** The function to run from each block's first pc (a page's blocks may be cut into several functions). */
   entries: ReadonlyMap<number, RegionFunction>;
+  /** The same for a page with breakpoints: functions that leave before a block at a breakpoint,
+   * compiled the first time they are asked for (a check per block costs code without breakpoints). */
+  checkedEntries: ReadonlyMap<number, () => RegionFunction>;
   /** The page's bytes the code was compiled from, by 16-byte granule (1: compiled). */
   covered: Uint8Array;
   /** Seeds no block can start at: the interpreter runs what is there. */
@@ -82,7 +85,7 @@ export const GRANULE_SHIFT = 4;
  */
 export function compileRegion(pageVa: number, code: DataView, codeOffset: number, seeds: Iterable<number>,
   executed: ReadonlySet<number>, compiled: ReadonlySet<number>, hart: JitHart, exit: RegionExit,
-  mulDiv: (f3: number, a: number, b: number) => number, maxBlock = MAX_BLOCK): CompiledRegion {
+  mulDiv: (f3: number, a: number, b: number) => number, stops: Uint8Array, maxBlock = MAX_BLOCK): CompiledRegion {
   const inPage = (pc: number): boolean => ((pc - pageVa) >>> 0) < 0x1000;
   const fetch = (pc: number): DecodedInstruction | undefined => {
     const off = (pc - pageVa) >>> 0;
@@ -122,39 +125,53 @@ export function compileRegion(pageVa: number, code: DataView, codeOffset: number
   const groups: Map<number, string>[] = [new Map()];
   let size = 0;
   for (const [entry, block] of [...blocks].sort(([a], [b]) => ((a - pageVa) >>> 0) - ((b - pageVa) >>> 0))) {
-    if (size + block.source.length > MAX_FUNCTION_SOURCE && groups[groups.length - 1].size > 0) {
+    // Sized as the function without breakpoint checks (the one that runs unless a page has some).
+    const chars = block.source.replace(/@STOP\([^@]*\)@/g, '').length;
+    if (size + chars > MAX_FUNCTION_SOURCE && groups[groups.length - 1].size > 0) {
       groups.push(new Map());
       size = 0;
     }
     groups[groups.length - 1].set(entry, block.source);
-    size += block.source.length;
+    size += chars;
   }
   const entries = new Map<number, RegionFunction>();
+  const checkedEntries = new Map<number, () => RegionFunction>();
   for (const group of groups) {
     if (group.size === 0) continue;
-    const run = regionFunction(pageVa, group, hart, exit, mulDiv);
-    for (const pc of group.keys()) entries.set(pc, run);
+    const run = regionFunction(pageVa, group, hart, exit, mulDiv, undefined);
+    let checked: RegionFunction | undefined;
+    const checkedRun = (): RegionFunction => (checked ??= regionFunction(pageVa, group, hart, exit, mulDiv, stops));
+    for (const pc of group.keys()) {
+      entries.set(pc, run);
+      checkedEntries.set(pc, checkedRun);
+    }
   }
-  return { entries, covered, rejected };
+  return { entries, checkedEntries, covered, rejected };
 }
 
 /**
  * One function running the blocks of `group` (entry pc → source) while it has the next. Blocks
  * are numbered and the loop switches on the number, which V8 turns into a jump table; a jump
  * to a block of the group is `b = n`, one elsewhere leaves with the offset, and a computed jump
- * (JALR) finds its block through an offset → number table.
+ * (JALR) finds its block through an offset → number table. With `stops` (a page with breakpoints),
+ * the run leaves before an instruction at a breakpoint (its byte set), at a block's start or
+ * inside it, to the hart, which checks the breakpoint before it runs that instruction.
  */
 function regionFunction(pageVa: number, group: ReadonlyMap<number, string>, hart: JitHart, exit: RegionExit,
-  mulDiv: (f3: number, a: number, b: number) => number): RegionFunction {
+  mulDiv: (f3: number, a: number, b: number) => number, stops: Uint8Array | undefined): RegionFunction {
   const numbers = new Int16Array(0x800).fill(-1);
   [...group.keys()].forEach((pc, n) => (numbers[((pc - pageVa) >>> 0) >>> 1] = n));
   const go = (off: number): string => {
     const n = off >= 0 && off < 0x1000 ? numbers[off >>> 1] : -1;
-    return n >= 0 ? `b = ${n}; continue dispatch;` : `off = ${off}; break dispatch;`;
+    if (n < 0) return `off = ${off}; break dispatch;`;
+    return stops === undefined ? `b = ${n}; continue dispatch;` : `if (stops[${off >>> 1}] !== 0) { off = ${off}; break dispatch; } b = ${n}; continue dispatch;`;
   };
+  const computed = `if ((off >>> 0) < 0x1000) { b = numbers[off >>> 1]; if (b >= 0${stops === undefined ? '' : ' && stops[off >>> 1] === 0'}) continue dispatch; } break dispatch;`;
+  const stop = (off: string, k: string): string => (stops === undefined ? '' : `if (stops[${Number(off) >>> 1}] !== 0) { icount += ${k}; off = ${off}; break dispatch; }`);
   const cases = [...group].map(([, source], n) => {
     const body = source.replace(/@GO\((-?\d+)\)@/g, (_m, off: string) => go(Number(off)))
-      .replace(/@COMPUTED@/g, 'if ((off >>> 0) < 0x1000) { b = numbers[off >>> 1]; if (b >= 0) continue dispatch; } break dispatch;');
+      .replace(/@COMPUTED@/g, computed)
+      .replace(/@STOP\((-?\d+),(\d+)\)@/g, (_m, off: string, k: string) => stop(off, k));
     return `      case ${n}: {\n${body}\n      }`;
   }).join('\n');
   const source = `'use strict';
@@ -172,9 +189,9 @@ ${cases}
   exit.pc = (${pageVa | 0} + off) | 0;
   exit.icount = icount;
 };`;
-  const make = new Function('hart', 'exit', 'mulDiv', 'numbers', source) as
-    (h: JitHart, e: RegionExit, m: typeof mulDiv, t: Int16Array) => RegionFunction;
-  return make(hart, exit, mulDiv, numbers);
+  const make = new Function('hart', 'exit', 'mulDiv', 'numbers', 'stops', source) as
+    (h: JitHart, e: RegionExit, m: typeof mulDiv, t: Int16Array, s: Uint8Array | undefined) => RegionFunction;
+  return make(hart, exit, mulDiv, numbers, stops);
 }
 
 /** One block from `entry`: its source, and the pcs it may go to next in this page. */
@@ -192,6 +209,8 @@ function compileBlock(entry: number, pageVa: number, fetch: (pc: number) => Deco
     const e = emit(d, n, to);
     if (e === undefined) break; // the interpreter runs it
     decoded(d);
+    // Where a breakpoint inside the block ends it, in the functions for pages with breakpoints.
+    if (n > 0) body.push(`@STOP(${to(pc)},${n})@`);
     body.push(e.code);
     n++;
     const next = (pc + d.length) | 0;
