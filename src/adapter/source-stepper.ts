@@ -21,11 +21,13 @@
 // the line, as gdb does), so the step is of the frame the user sees.
 
 import type { DebugInfo } from '../debuginfo/debug-info.js';
-import type { DebugEngine, EngineStop } from '../engine/debug-engine.js';
+import type { BreakpointFilter, DebugEngine, EngineStop } from '../engine/debug-engine.js';
 import { functionAddresses, inlineChainAt, inlineRelation, type InlineChain, type InlineRelation } from './inline-frames.js';
 
 const SP = 2;
 const RA = 1;
+/** Instructions stepped back one at a time, out of inlined code, before a scan does it. */
+const QUICK_REVERSE_STEPS = 64;
 
 /** How a source-level step ended: the stop of the engine motion that ended it. */
 export type StepResult = EngineStop;
@@ -38,6 +40,8 @@ export class SourceStepper {
     private readonly info: DebugInfo,
     /** Whether a user breakpoint hit on the way ends the step (its condition, hit count, logpoint). */
     private readonly stopsAt: (stop: EngineStop) => boolean = () => true,
+    /** Instructions stepped back one at a time out of inlined code before a scan does it. */
+    private readonly quickReverseSteps = QUICK_REVERSE_STEPS,
   ) {}
 
   /** Forward to the next line of this frame (over calls), or into a callee with stepIn. */
@@ -174,7 +178,8 @@ export class SourceStepper {
       if (relation === 'deeper') {
         // Back over an inlined call: to the last instruction of this frame's code before it.
         const cfa = this.cfa();
-        stop = await this.reverseTo(this.addresses(now.pc, frame, ['own', 'outside']), (sp) => (cfa === undefined ? sp === before.sp : this.cfa() === cfa));
+        const inFrame = (sp: number): boolean => (cfa === undefined ? sp === before.sp : this.cfa() === cfa);
+        stop = (await this.reverseOutOfInlined(frame, before.fn, inFrame)) ?? (await this.reverseTo(this.addresses(now.pc, frame, ['own', 'outside']), inFrame));
         if (stop.reason.kind !== 'done') return stop;
         now = this.where();
         relation = inlineRelation(inlineChainAt(this.info, now.pc), frame);
@@ -196,6 +201,23 @@ export class SourceStepper {
     }
   }
 
+  /**
+   * Back over the inlined code the position is in, an instruction at a time, to the last of
+   * `frame`'s own (or its caller's) before it: undefined when that is further back than a few
+   * instructions (then temporary breakpoints on the frame's code do it in one scan, where one on
+   * nearly every instruction would stop the scan at each). Steps from the inlined code into
+   * what it calls count too.
+   */
+  private async reverseOutOfInlined(frame: InlineChain, fn: number | undefined, inFrame: (sp: number) => boolean): Promise<StepResult | undefined> {
+    for (let i = 0; i < this.quickReverseSteps; i++) {
+      const stop = await this.engine.reverseStepi();
+      if (stop.reason.kind !== 'done') return stop;
+      const now = this.where();
+      if (now.fn === fn && inlineRelation(inlineChainAt(this.info, now.pc), frame) !== 'deeper' && inFrame(now.sp)) return stop;
+    }
+    return undefined;
+  }
+
   /** Forward until the pc is one of `pcs` with an sp `frame` accepts (temporary breakpoints). */
   private runTo(pcs: ReadonlySet<number>, frame: (sp: number) => boolean): Promise<StepResult> {
     return this.withBreakpoints(pcs, () => this.engine.continue(), frame);
@@ -203,22 +225,26 @@ export class SourceStepper {
 
   /** Backward to the last time the pc was one of `pcs` with an sp `frame` accepts. */
   private reverseTo(pcs: ReadonlySet<number>, frame: (sp: number) => boolean): Promise<StepResult> {
-    return this.withBreakpoints(pcs, () => this.engine.reverseContinue(), frame);
+    return this.withBreakpoints(pcs, (wanted) => this.engine.reverseContinue(wanted), frame);
   }
 
   /**
    * Moves with temporary breakpoints at `pcs` (ones the user set there stay) until one is hit in
    * a frame `frame` accepts. A user breakpoint hit on the way ends the step if it wants a stop.
    */
-  private async withBreakpoints(pcs: ReadonlySet<number>, move: () => Promise<StepResult>, frame: (sp: number) => boolean): Promise<StepResult> {
+  private async withBreakpoints(pcs: ReadonlySet<number>, move: (wanted: BreakpointFilter) => Promise<StepResult>,
+    frame: (sp: number) => boolean): Promise<StepResult> {
     const e = this.engine;
     const debug = e.machine.cpu.debug;
     const added = new Set([...pcs].filter((pc) => !debug.hasBreakpoint(pc)));
     const users = (pc: number): boolean => !added.has(pc);
+    // A reverse scan passes over hits of the temporary breakpoints in other frames (a recursive
+    // call's entry, say): one reverse-continue, not one per unwanted hit, each scanning again.
+    const wanted = (pc: number): boolean => users(pc) || frame(this.where().sp);
     for (const pc of added) e.addBreakpoint(pc);
     try {
       for (;;) {
-        const stop = await move();
+        const stop = await move(wanted);
         if (stop.reason.kind !== 'breakpoint') return stop;
         if (pcs.has(stop.pc) && frame(this.where().sp)) return { ...stop, reason: { kind: 'done' } };
         if (users(stop.pc) && this.stopsAt(stop)) return stop;

@@ -76,6 +76,9 @@ export class EngineError extends Error {
   override readonly name = 'EngineError';
 }
 
+/** Whether a breakpoint hit at `pc` counts, judged with the machine at the hit. */
+export type BreakpointFilter = (pc: number) => boolean;
+
 export interface DebugEngine {
   /**
    * The machine at the current position: read registers (cpu.x, cpu.pc, cpu.s / csrRead) and
@@ -114,8 +117,13 @@ export interface DebugEngine {
   reverseStepi(): Promise<EngineStop>;
   /** Forward until a breakpoint, watchpoint, the icount break, the end of history or cancel(). */
   continue(): Promise<EngineStop>;
-  /** Backward to the last breakpoint/watchpoint/icount-break hit before now, or to the start of history. */
-  reverseContinue(): Promise<EngineStop>;
+  /**
+   * Backward to the last breakpoint/watchpoint/icount-break hit before now, or to the start of
+   * history. `accept`, called with the machine at each breakpoint hit on the way (the scan
+   * forward passes each), may pass over a hit: a temporary breakpoint in another frame, found in
+   * the same scan rather than one reverse-continue after another.
+   */
+  reverseContinue(accept?: BreakpointFilter): Promise<EngineStop>;
   /** To exactly `icount` (clamped to history; beyond the end is refused with EngineError in replay). */
   seek(icount: number): Promise<EngineStop>;
   /** Asks the motion in progress to stop soon (safe to call when none is). */

@@ -4,7 +4,7 @@
 // to the current engine.
 
 import type { VirtMachine } from '../emu/machine.js';
-import type { DebugEngine, EngineInfo, EngineStop, SnapshotEntry, WatchKind } from './debug-engine.js';
+import type { BreakpointFilter, DebugEngine, EngineInfo, EngineStop, SnapshotEntry, WatchKind } from './debug-engine.js';
 
 export class EngineHandle implements DebugEngine {
   goLive?: (log?: string) => Promise<{ log: string; icount: number }>;
@@ -71,8 +71,8 @@ export class EngineHandle implements DebugEngine {
     return this.current.continue();
   }
 
-  reverseContinue(): Promise<EngineStop> {
-    return this.current.reverseContinue();
+  reverseContinue(accept?: BreakpointFilter): Promise<EngineStop> {
+    return this.current.reverseContinue(accept);
   }
 
   seek(icount: number): Promise<EngineStop> {

@@ -9,7 +9,7 @@ import { setImmediate as yieldToHost } from 'node:timers/promises';
 import type { VirtMachine } from '../emu/machine.js';
 import { loadSnapshot, saveSnapshot } from '../emu/snapshot.js';
 import {
-  EngineError, type DebugEngine, type EngineInfo, type EngineStop, type SnapshotEntry, type StopReason, type WatchKind,
+  EngineError, type BreakpointFilter, type DebugEngine, type EngineInfo, type EngineStop, type SnapshotEntry, type StopReason, type WatchKind,
 } from './debug-engine.js';
 import { physicalPieces, readGuestMemory } from './guest-memory.js';
 import { hitReason, watchRange } from './hart-hits.js';
@@ -112,7 +112,7 @@ export class LiveEngine implements DebugEngine {
     return Promise.reject(new EngineError(NO_HISTORY));
   }
 
-  reverseContinue(): Promise<EngineStop> {
+  reverseContinue(_accept?: BreakpointFilter): Promise<EngineStop> {
     return Promise.reject(new EngineError(NO_HISTORY));
   }
 

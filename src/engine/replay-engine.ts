@@ -17,7 +17,7 @@ import type { VirtMachine } from '../emu/machine.js';
 import { DivergenceError } from '../replay/divergence-error.js';
 import type { Replayer, ReplayPosition, ReplayStop } from '../replay/replayer.js';
 import {
-  EngineError, type DebugEngine, type EngineInfo, type EngineStop, type SnapshotEntry, type StopReason, type WatchKind,
+  EngineError, type BreakpointFilter, type DebugEngine, type EngineInfo, type EngineStop, type SnapshotEntry, type StopReason, type WatchKind,
 } from './debug-engine.js';
 import { readGuestMemory } from './guest-memory.js';
 import { hitReason, watchRange } from './hart-hits.js';
@@ -182,14 +182,14 @@ export class ReplayEngine implements DebugEngine {
     });
   }
 
-  async reverseContinue(): Promise<EngineStop> {
+  async reverseContinue(accept?: BreakpointFilter): Promise<EngineStop> {
     return this.motion(async () => {
       const from = this.icount;
       let end = from;
       while (end > this.historyStart) {
         const frame = this.keyframes.atOrBefore(end - 1)!;
         this.restore(frame);
-        const found = await this.scan(end);
+        const found = await this.scan(end, accept);
         if (found === 'cancelled') {
           await this.moveTo(from);
           return { kind: 'interrupted' };
@@ -285,7 +285,7 @@ export class ReplayEngine implements DebugEngine {
    * last hit before `end` (and the icount break, if it lies on the way), undefined when there is
    * none, 'cancelled', or a divergence's message.
    */
-  private async scan(end: number): Promise<{ position: number; reason: StopReason } | undefined | 'cancelled' | string> {
+  private async scan(end: number, accept?: BreakpointFilter): Promise<{ position: number; reason: StopReason } | undefined | 'cancelled' | string> {
     const b = this.icountBreak;
     let last: { position: number; reason: StopReason } | undefined =
       b !== undefined && b >= this.icount && b < end ? { position: b, reason: { kind: 'icount', icount: b } } : undefined;
@@ -305,7 +305,8 @@ export class ReplayEngine implements DebugEngine {
         case 'hit': {
           // A watched access is seen, in reverse, from just before the instruction that made it.
           const position = r.hit.icount;
-          if (position < end && (last === undefined || position >= last.position)) {
+          const passed = r.hit.kind === 'breakpoint' && accept !== undefined && !accept(r.hit.pc);
+          if (!passed && position < end && (last === undefined || position >= last.position)) {
             last = { position, reason: hitReason(r.hit) };
           }
           debug.resumeIcount = this.icount;
