@@ -2,8 +2,8 @@
 // execute without stopping first, and ranges of virtual addresses whose loads or stores stop it
 // after the accessing instruction. Not machine state (a debugger's settings survive a snapshot
 // restore), so nothing here is in the state arena. The interpreter tests one boolean per
-// instruction: whether the page it fetches from holds a breakpoint; compiled code tests a byte
-// of the page's map of breakpoints (stopsOf) before each block it goes on to.
+// instruction: whether the page it fetches from holds a breakpoint; compiled code for such a page
+// tests a byte of the page's map of breakpoints (stopsOf) before each instruction it goes on to.
 
 export type WatchAccess = 'read' | 'write';
 
@@ -90,7 +90,7 @@ export class HartDebug {
 
   /**
    * The breakpoints of the virtual page `vpn` as compiled code tests them: a byte per halfword,
-   * 1 where a block must not be entered without the hart checking first. The same array for the
+   * 1 where compiled code leaves to the hart, which checks the breakpoint. The same array for the
    * life of the hart, kept up to date as breakpoints come and go, so code compiled once sees them.
    */
   stopsOf(vpn: number): Uint8Array {

@@ -27,7 +27,7 @@ export interface Region {
   valid: boolean;
   /** The function that runs from each block entry. */
   readonly entries: Map<number, RegionFunction>;
-  /** The same, leaving before blocks at breakpoints (compiled when first asked for). */
+  /** The same, leaving before instructions at breakpoints (compiled when first asked for). */
   readonly checkedEntries: Map<number, () => RegionFunction>;
   /** The page's bytes compiled, by granule: a write elsewhere in the page (data beside code) keeps the region. */
   readonly covered: Uint8Array;

@@ -64,7 +64,7 @@ interface DecodedInstruction {
 export interface CompiledRegion {
   /** The function to run from each block's first pc (a page's blocks may be cut into several functions). */
   entries: ReadonlyMap<number, RegionFunction>;
-  /** The same for a page with breakpoints: functions that leave before a block at a breakpoint,
+  /** The same for a page with breakpoints: functions that leave before an instruction at a breakpoint,
    * compiled the first time they are asked for (a check per block costs code without breakpoints). */
   checkedEntries: ReadonlyMap<number, () => RegionFunction>;
   /** The page's bytes the code was compiled from, by 16-byte granule (1: compiled). */
