@@ -1,6 +1,6 @@
 // One event in words, for divergence messages: "interrupt 7 (machine timer) at icount 5000".
 
-import { EVENT_KIND_NAMES, EventKind, type LogEvent } from '../shared/log-events.js';
+import { BLOCK_OP_NAMES, BlockOp, EVENT_KIND_NAMES, EventKind, type LogEvent } from '../shared/log-events.js';
 
 /** Interrupt causes by number, as the privileged spec names them. */
 export const INTERRUPT_NAMES: ReadonlyMap<number, string> = new Map([
@@ -23,6 +23,15 @@ export function trapName(cause: number, interrupt: boolean): string {
   return interrupt ? `the ${name} interrupt (cause ${cause})` : `a ${name} exception (cause ${cause})`;
 }
 
+/** "read of 4096 bytes at sector 2048", "flush". */
+export function blockRequestWords(e: Extract<LogEvent, { kind: typeof EventKind.BlockRequest }>): string {
+  const op = BLOCK_OP_NAMES[e.op] ?? `operation ${e.op}`;
+  return e.op === BlockOp.Flush ? op : `${op} of ${e.length} bytes at sector ${e.offset / SECTOR_BYTES}`;
+}
+
+/** Sectors as virtio-blk counts them. */
+const SECTOR_BYTES = 512;
+
 export function describeEvent(e: LogEvent | undefined): string {
   if (e === undefined) return 'nothing more (the log ends)';
   const at = `at icount ${e.icount}`;
@@ -34,6 +43,7 @@ export function describeEvent(e: LogEvent | undefined): string {
     case EventKind.ClockRead: return `a wall-clock read ${at}`;
     case EventKind.Entropy: return `${e.bytes.length} byte(s) of entropy for virtio slot ${e.device} ${at}`;
     case EventKind.BlockComplete: return `the completion of block request ${e.request} of virtio slot ${e.device} ${at}`;
+    case EventKind.BlockRequest: return `block request ${e.request} of virtio slot ${e.device} (${blockRequestWords(e)}) ${at}`;
     case EventKind.NetReceive: return `a ${e.frame.length}-byte frame for virtio slot ${e.device} ${at}`;
     case EventKind.InputEvent: return `input event ${e.type}/${e.code}/${e.value} for virtio slot ${e.device} ${at}`;
     case EventKind.Checkpoint: return `a checkpoint ${at}`;

@@ -1,13 +1,14 @@
 // Turns what the machine does into the log's observation events, the same way in record and in
-// replay: traps taken, runs of serial output, and state digests at fixed icounts. Recording
+// replay: traps taken, runs of serial output, block requests submitted, and state digests at
+// fixed icounts. Recording
 // writes these events; replay produces them again and compares. Everything here happens at
 // points that do not depend on how a run is cut into slices: a run of serial output is closed
 // only by the next event or digest, never by a slice boundary.
 
 import { hashRamPage, digestRegions } from '../emu/state-digest.js';
-import type { CharSink } from '../emu/host/ports.js';
+import type { BlockHost, CharSink } from '../emu/host/ports.js';
 import type { VirtMachine } from '../emu/machine.js';
-import { EventKind, type LogEvent } from '../shared/log-events.js';
+import { BlockOp, EventKind, type LogEvent } from '../shared/log-events.js';
 
 /** UART0 is serial device 0 in events. */
 export const SERIAL_UART0 = 0;
@@ -75,6 +76,20 @@ export class MachineObserver {
   /** The icount of the next state digest. */
   get nextDigestAt(): number {
     return this.lastDigest + this.digestInterval;
+  }
+
+  /** The host's block port, watched: each request the guest submits is an event before it reaches `host`. */
+  block(host: BlockHost | undefined): BlockHost {
+    return {
+      submit: (device, request, info) => {
+        if (info.again !== true) {
+          this.flushSerial();
+          const op = info.op === 'read' ? BlockOp.Read : info.op === 'write' ? BlockOp.Write : BlockOp.Flush;
+          this.emit({ kind: EventKind.BlockRequest, icount: this.icount, device, request, op, offset: info.offset, length: info.length });
+        }
+        host?.submit(device, request, info);
+      },
+    };
   }
 
   /** Closes the current run of serial output, if any, as one SerialWrite event. */

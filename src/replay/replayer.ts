@@ -1,6 +1,6 @@
 // Replay mode: runs the machine from the log alone. Inputs (serial bytes, clock values, entropy,
 // shutdown) come from the log at their recorded icounts; observations (traps, serial output
-// runs, state digests) are produced again by the same MachineObserver as in recording and must
+// runs, block requests, state digests) are produced again by the same MachineObserver as in recording and must
 // equal the logged ones, in order. The first difference stops replay with a DivergenceError.
 
 import type { AsyncInput } from '../emu/async-input.js';
@@ -30,7 +30,7 @@ export interface ReplayPosition {
 }
 
 /** Events the machine produces itself during an instruction: due one step after their icount. */
-const PRODUCED: ReadonlySet<number> = new Set([EventKind.Interrupt, EventKind.Exception, EventKind.ClockRead, EventKind.Entropy]);
+const PRODUCED: ReadonlySet<number> = new Set([EventKind.Interrupt, EventKind.Exception, EventKind.ClockRead, EventKind.Entropy, EventKind.BlockRequest]);
 
 export class Replayer {
   readonly observer: MachineObserver;
@@ -63,8 +63,8 @@ export class Replayer {
       console: this.observer.console(console),
       wallClock: { nowNs: () => this.clockRead() },
       entropy: { fill: (bytes, device) => this.entropyRead(bytes, device) },
-      // Requests go nowhere: when each completes is the log's BlockComplete.
-      block: { submit: () => {} },
+      // Requests are checked against the log and go nowhere: when each completes is the log's BlockComplete.
+      block: this.observer.block(undefined),
     };
   }
 

@@ -5,7 +5,7 @@
 // Two families: inputs, which replay feeds back into the machine (serial bytes, clock reads,
 // block completions, packets, input events, entropy, host timer callbacks, shutdown), and
 // observations, which replay checks against what the machine does (interrupts, exceptions,
-// serial output counts, state digests). Checkpoints mark where queued asynchronous input was
+// serial output counts, block requests submitted, state digests). Checkpoints mark where queued asynchronous input was
 // delivered.
 
 export const EventKind = {
@@ -43,6 +43,8 @@ export const EventKind = {
   End: 16,
   /** A debugger changed memory or a register (at a recording's live edge): replayed as an input. */
   DebugWrite: 17,
+  /** The guest submitted a block request (read, write or flush of a byte range): an observation. */
+  BlockRequest: 18,
 } as const;
 
 export type EventKindName = keyof typeof EventKind;
@@ -67,6 +69,7 @@ export const EVENT_KIND_NAMES: ReadonlyMap<number, string> = new Map([
   [EventKind.Snapshot, 'snapshot'],
   [EventKind.End, 'end'],
   [EventKind.DebugWrite, 'debug-write'],
+  [EventKind.BlockRequest, 'block-req'],
 ]);
 
 /** Why the host stopped the machine. */
@@ -78,6 +81,16 @@ export const ShutdownReason = {
   /** The instruction budget ran out. */
   Budget: 3,
 } as const;
+
+/** What a BlockRequest asks of the disk. */
+export const BlockOp = {
+  Read: 0,
+  Write: 1,
+  Flush: 2,
+} as const;
+
+/** The name of each BlockOp, as the dump and the timeline spell it. */
+export const BLOCK_OP_NAMES: readonly string[] = ['read', 'write', 'flush'];
 
 /** What a DebugWrite changed: guest RAM at a physical address, or a register (1–31, 32 the pc). */
 export const DebugWriteTarget = {
@@ -112,4 +125,6 @@ export type LogEvent =
     }
   | { kind: typeof EventKind.Snapshot; icount: number; name: string }
   | { kind: typeof EventKind.End; icount: number }
-  | { kind: typeof EventKind.DebugWrite; icount: number; target: number; address: number; bytes: Uint8Array };
+  | { kind: typeof EventKind.DebugWrite; icount: number; target: number; address: number; bytes: Uint8Array }
+  /** `request` is the number BlockComplete names it by; offset and length in bytes of the disk. */
+  | { kind: typeof EventKind.BlockRequest; icount: number; device: number; request: number; op: number; offset: number; length: number };

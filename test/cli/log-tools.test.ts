@@ -116,7 +116,7 @@ test('a bad kind, a backwards range and bad numbers are refused in one line with
   const kind = await runCli(['dump', story, '--kind', 'serial-in,bogus']);
   assert.equal(kind.status, 2);
   assert.equal(kind.stderr, "rvreplay: unknown event kind 'bogus'; the kinds are: icount, interrupt, exception, serial-in, " +
-    'serial-out, clock, block, net-rx, input, entropy, timer, checkpoint, shutdown, digest, snapshot, end, debug-write\n');
+    'serial-out, clock, block, net-rx, input, entropy, timer, checkpoint, shutdown, digest, snapshot, end, debug-write, block-req\n');
   for (const args of [['--from', '10', '--to', '5'], ['--from', '-1'], ['--to', 'x']]) {
     const r = await runCli(['dump', story, ...args]);
     assert.equal(r.status, 2, args.join(' '));
@@ -166,7 +166,7 @@ test('a missing file, a directory, a file that is not a log and another version:
     [tmp.dir, /^rvreplay: cannot read .*: it is a directory$/],
     ['/usr/bin/env', /^rvreplay: \/usr\/bin\/env: not an rvreplay log \(it does not begin with the log signature\)$/],
     [file('empty.rvlog', new Uint8Array()), /: not an rvreplay log: the file is empty$/],
-    [file('v9.rvlog', v9), /: written by format version 9; this rvreplay reads versions 1 to 2$/],
+    [file('v9.rvlog', v9), /: written by format version 9; this rvreplay reads versions 1 to 3$/],
     [file('short.rvlog', bigBytes.subarray(0, 30)), /: truncated inside the log header \(it declares \d+ bytes of JSON; the file has only 30 bytes\)$/],
   ];
   for (const command of ['info', 'dump']) {

@@ -6,15 +6,14 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { LogReader } from '../../src/replay/log/log-reader.js';
-import { LogWriter } from '../../src/replay/log/log-writer.js';
-import type { LogHeader } from '../../src/replay/log-header.js';
 import { EventKind, ShutdownReason, type LogEvent } from '../../src/shared/log-events.js';
 import { CLI, buildAsmGuest, runCli } from '../support/cli.js';
 import { ECHO_IRQ, READ_RTC, TICKER } from '../support/guests.js';
+import { writeLogFile } from '../support/log-file.js';
 import { tempDir } from '../support/toolchain.js';
 
 const tmp = tempDir('rr');
@@ -101,14 +100,6 @@ test('SIGINT ends a recording cleanly; the replay ends at the same place with th
 });
 
 /** Writes `events` as a log with `header`, as a recorder would have. */
-function writeLog(path: string, header: LogHeader, evs: LogEvent[]): void {
-  const chunks: Uint8Array[] = [];
-  const writer = new LogWriter({ write: (b) => chunks.push(b) }, header, { chunkBytes: 256 });
-  for (const e of evs) if (e.kind !== EventKind.IcountStamp) writer.append(e);
-  writer.close();
-  writeFileSync(path, Buffer.concat(chunks));
-}
-
 test('a tampered log makes replay stop at the divergence, naming the icount and what differs', async () => {
   // A clock value changed: the guest's registers end up holding another value than recorded.
   const rtc = buildAsmGuest(tmp.dir, 'rtc2', READ_RTC);
@@ -121,7 +112,7 @@ test('a tampered log makes replay stop at the divergence, naming the icount and 
   assert.ok(clock.kind === EventKind.ClockRead);
   evs[lastClock] = { ...clock, valueNs: clock.valueNs + 1n };
   const badClock = join(tmp.dir, 'rtc2-tampered.rr');
-  writeLog(badClock, reader.header, evs);
+  writeLogFile(badClock, reader.header, evs);
   const r1 = await runCli(['replay', rtc, '--rrfile', badClock]);
   assert.equal(r1.status, 122, r1.stderr);
   assert.match(r1.stderr, /^rvreplay: replay diverged at icount \d+: the machine state differs in hart0\.x \(registers\)$/m);
@@ -135,7 +126,7 @@ test('a tampered log makes replay stop at the divergence, naming the icount and 
   const all = [...echoReader.events()];
   const dropped = all.filter((e) => e !== all.find((x) => x.kind === EventKind.SerialInput));
   const badInput = join(tmp.dir, 'echo2-tampered.rr');
-  writeLog(badInput, echoReader.header, dropped);
+  writeLogFile(badInput, echoReader.header, dropped);
   const r2 = await runCli(['replay', echo, '--rrfile', badInput]);
   assert.equal(r2.status, 122, r2.stderr);
   // Without the byte, the guest sleeps in WFI where the recording took the UART's interrupt.

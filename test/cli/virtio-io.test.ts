@@ -11,7 +11,10 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
+import { LogReader } from '../../src/replay/log/log-reader.js';
+import { BlockOp, EventKind } from '../../src/shared/log-events.js';
 import { CLI, runCli } from '../support/cli.js';
+import { writeLogFile } from '../support/log-file.js';
 import { tempDir } from '../support/toolchain.js';
 import { makeDiskImage, NetPeer, WatchedProcess, type KeyEvent } from '../support/virtio-peers.js';
 import {
@@ -78,8 +81,30 @@ for (const { version, suffix, flags } of VERSIONS) {
       assert.equal(rec.status, 0);
       assert.equal(sha256(disk), before, 'recording changed the base image');
       const dump = await runCli(['dump', rrfile, '--kind', 'block']);
-      assert.ok(dump.stdout.split('\n').filter((l) => / block dev=7 req=\d+ status=[01]$/.test(l)).length >= 8, dump.stdout);
+      const completed = dump.stdout.split('\n').flatMap((l) => / block dev=7 req=(\d+) status=[01]$/.exec(l)?.[1] ?? []);
+      assert.ok(completed.length >= 8, dump.stdout);
+      // Each request is logged where the guest submitted it (what, where, how much), before its completion.
+      const requests = await runCli(['dump', rrfile, '--kind', 'block-req']);
+      const submitted = requests.stdout.trim().split('\n').map((l) => /^\d+ block-req dev=7 req=(\d+) op=(read|write|flush) offset=(\d+) len=(\d+)$/.exec(l));
+      assert.ok(submitted.every((m) => m !== null), requests.stdout);
+      assert.deepEqual(submitted.map((m) => m![1]), completed, 'a request for each completion, in the same order');
+      assert.ok(submitted.some((m) => m![2] === 'read' && Number(m![4]) > 0) && submitted.some((m) => m![2] === 'write'), requests.stdout);
       await replayTwice(elf, rrfile, expectedBlkOutput(version));
+
+      // A log whose first write goes one sector further than the guest's: replay stops where the
+      // guest submits it, saying what differs.
+      const reader = LogReader.open(readFileSync(rrfile));
+      const events = [...reader.events()];
+      const write = events.findIndex((e) => e.kind === EventKind.BlockRequest && e.op === BlockOp.Write);
+      const original = events[write];
+      assert.ok(original.kind === EventKind.BlockRequest);
+      events[write] = { ...original, offset: original.offset + 512 };
+      const tampered = join(dir, 'tampered.rr');
+      writeLogFile(tampered, reader.header, events);
+      const diverged = await runCli(['replay', elf, '--rrfile', tampered]);
+      assert.equal(diverged.status, 122, diverged.stderr);
+      const sector = original.offset / 512;
+      assert.match(diverged.stderr, new RegExp(`^rvreplay: replay diverged at icount ${original.icount}: the log records block request ${original.request} of virtio slot 7 \\(write of ${original.length} bytes at sector ${sector + 1}\\) at icount ${original.icount}, but the machine produced block request ${original.request} of virtio slot 7 \\(write of ${original.length} bytes at sector ${sector}\\)`, 'm'));
       assert.equal(sha256(disk), before, 'replaying changed the base image');
 
       const info = await runCli(['info', rrfile]);

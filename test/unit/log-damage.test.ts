@@ -126,9 +126,9 @@ test('not a log, another format version, and a corrupt header are one-line LogEr
   elf.set([0x7f, 0x45, 0x4c, 0x46]);
   cases.push(['an ELF file', elf, /^not an rvreplay log \(it does not begin with the log signature\)$/]);
   cases.push(['text', new TextEncoder().encode('hello world\n'), /^not an rvreplay log/]);
-  const v3 = BYTES.slice();
-  new DataView(v3.buffer).setUint32(8, 3, true);
-  cases.push(['version 3', v3, /^written by format version 3; this rvreplay reads versions 1 to 2$/]);
+  const v4 = BYTES.slice();
+  new DataView(v4.buffer).setUint32(8, 4, true);
+  cases.push(['version 4', v4, /^written by format version 4; this rvreplay reads versions 1 to 3$/]);
   const flipped = BYTES.slice();
   flipped[20] ^= 0x01;
   cases.push(['a flipped header byte', flipped, /^corrupt log header: checksum mismatch$/]);
@@ -196,13 +196,15 @@ test('a cut anywhere leaves a readable prefix', () => {
   }
 });
 
-test('a version-1 log (no DebugWrite events) is read as it is', () => {
-  const v1Events = EVENTS.filter((e) => e.kind !== EventKind.DebugWrite);
-  const bytes = writeLog(v1Events, { chunkBytes: 256 });
-  new DataView(bytes.buffer, bytes.byteOffset).setUint32(8, 1, true);
-  const reader = LogReader.open(bytes);
-  assert.equal(reader.damage, undefined);
-  assert.deepEqual(eventsOf(reader), v1Events);
+test('version-1 and version-2 logs (no DebugWrite, no BlockRequest events) are read as they are', () => {
+  for (const [version, newer] of [[1, [EventKind.DebugWrite, EventKind.BlockRequest]], [2, [EventKind.BlockRequest]]] as const) {
+    const older = EVENTS.filter((e) => !(newer as readonly number[]).includes(e.kind));
+    const bytes = writeLog(older, { chunkBytes: 256 });
+    new DataView(bytes.buffer, bytes.byteOffset).setUint32(8, version, true);
+    const reader = LogReader.open(bytes);
+    assert.equal(reader.damage, undefined);
+    assert.deepEqual(eventsOf(reader), older);
+  }
 });
 
 test('a chunk whose checksum holds but whose events disagree with it is refused alike by decoding and by the skim', () => {

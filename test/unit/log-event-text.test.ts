@@ -31,6 +31,8 @@ test('each kind prints its fields as name=value after the icount and kind name',
     [{ kind: EventKind.DebugWrite, icount: 22, target: 0, address: 0x80201000, bytes: new Uint8Array([0xe8, 3, 0, 0]) }, '22 debug-write memory=0x80201000 len=4 data=0xe8030000'],
     [{ kind: EventKind.DebugWrite, icount: 23, target: 1, address: 32, bytes: new Uint8Array([0, 0, 0, 0x80]) }, '23 debug-write register=pc len=4 data=0x00000080'],
     [{ kind: EventKind.DebugWrite, icount: 23, target: 1, address: 5, bytes: new Uint8Array([1, 0, 0, 0]) }, '23 debug-write register=x5 len=4 data=0x01000000'],
+    [{ kind: EventKind.BlockRequest, icount: 24, device: 6, request: 3, op: 0, offset: 1048576, length: 4096 }, '24 block-req dev=6 req=3 op=read offset=1048576 len=4096'],
+    [{ kind: EventKind.BlockRequest, icount: 25, device: 6, request: 4, op: 2, offset: 0, length: 0 }, '25 block-req dev=6 req=4 op=flush offset=0 len=0'],
   ];
   for (const [e, line] of lines) assert.equal(formatEvent(e), line);
   assert.deepEqual(new Set(lines.map(([e]) => e.kind)).size, EVENT_KIND_NAMES.size, 'every kind has a case');

@@ -69,7 +69,7 @@ test('the file is header, chunks, index, footer, as LOG-FORMAT.md lays them out'
   assert.equal(writer.bytesWritten, bytes.length);
   const view = new DataView(bytes.buffer);
   assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x52, 0x56, 0x52, 0x4c, 0x4f, 0x47, 0x0a]);
-  assert.equal(view.getUint32(8, true), 2, 'format version');
+  assert.equal(view.getUint32(8, true), 3, 'format version');
   assert.equal(view.getUint32(12, true), json.length);
   assert.deepEqual(bytes.subarray(16, 16 + json.length), json);
   let at = 16 + json.length + 4;

@@ -120,11 +120,11 @@ export class VirtioBlk implements VirtioDevice {
         const type = view.getUint32(0, true);
         const op = type === VIRTIO_BLK_T_IN ? 'read' : type === VIRTIO_BLK_T_OUT ? 'write' : 'flush';
         const length = op === 'read' ? chain.writableBytes - 1 : op === 'write' ? chain.readableBytes - REQUEST_HEADER_BYTES : 0;
-        this.host.submit(this.hostId, id, { op, offset: op === 'flush' ? 0 : sectorOffset(view), length });
+        this.host.submit(this.hostId, id, { op, offset: op === 'flush' ? 0 : sectorOffset(view), length, again: true });
       } catch (e) {
         // A ring the guest has broken since: the completion will find it broken too.
         if (!(e instanceof VirtqueueError)) throw e;
-        this.host.submit(this.hostId, id, { op: 'flush', offset: 0, length: 0 });
+        this.host.submit(this.hostId, id, { op: 'flush', offset: 0, length: 0, again: true });
       }
     }
   }

@@ -43,6 +43,8 @@ export interface BlockRequestInfo {
   /** Byte range of the disk it covers (empty for a flush). */
   offset: number;
   length: number;
+  /** A restored state hands its requests in flight to the host again: not new requests of the guest's. */
+  again?: boolean;
 }
 
 /**

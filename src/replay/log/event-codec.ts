@@ -77,6 +77,13 @@ export function encodeEvent(w: ByteWriter, e: LogEvent, previousIcount: number):
       w.varint(e.address);
       w.lengthPrefixed(e.bytes);
       break;
+    case EventKind.BlockRequest:
+      w.varint(e.device);
+      w.varint(e.request);
+      w.varint(e.op);
+      w.varint(e.offset);
+      w.varint(e.length);
+      break;
     default:
       throw new RangeError(`cannot encode an event of unknown kind ${(e as { kind: unknown }).kind}`);
   }
@@ -155,6 +162,9 @@ export function skimEvent(r: ByteReader, previousIcount: number, out: SkimmedEve
       r.varint();
       r.varint();
       return;
+    case EventKind.BlockRequest:
+      for (let k = 0; k < 5; k++) r.varint();
+      return;
     case EventKind.TimerCallback:
       r.varint();
       return;
@@ -214,6 +224,8 @@ function decodeFields(r: ByteReader, kind: number, icount: number, kindOffset: n
     }
     case EventKind.DebugWrite:
       return { kind, icount, target: r.varint(), address: r.varint(), bytes: r.lengthPrefixed() };
+    case EventKind.BlockRequest:
+      return { kind, icount, device: r.varint(), request: r.varint(), op: r.varint(), offset: r.varint(), length: r.varint() };
     default:
       throw new LogError(`unknown event kind ${kind} at offset 0x${kindOffset.toString(16)}`);
   }

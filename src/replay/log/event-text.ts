@@ -4,7 +4,7 @@
 // digests as counts and one checksum, so two dumps can be compared line by line.
 
 import { crc32 } from '../../emu/crc32.js';
-import { DEBUG_WRITE_PC, DebugWriteTarget, EventKind, EVENT_KIND_NAMES, ShutdownReason, type LogEvent } from '../../shared/log-events.js';
+import { BLOCK_OP_NAMES, DEBUG_WRITE_PC, DebugWriteTarget, EventKind, EVENT_KIND_NAMES, ShutdownReason, type LogEvent } from '../../shared/log-events.js';
 import { ByteWriter } from './byte-writer.js';
 
 const SHUTDOWN_NAMES = new Map<number, string>([
@@ -50,6 +50,8 @@ function eventFields(e: LogEvent): string {
       return `regions=${e.regions.length} pages=${e.pages.length} sum=${hex32(digestSum(e.regions, e.pages))}`;
     case EventKind.Snapshot:
       return `name=${JSON.stringify(e.name)}`;
+    case EventKind.BlockRequest:
+      return `dev=${e.device} req=${e.request} op=${BLOCK_OP_NAMES[e.op] ?? e.op} offset=${e.offset} len=${e.length}`;
     case EventKind.DebugWrite:
       return e.target === DebugWriteTarget.Memory
         ? `memory=0x${e.address.toString(16)} ${hexData(e.bytes)}`

@@ -7,7 +7,7 @@ export const LOG_MAGIC = new Uint8Array([0x89, 0x52, 0x56, 0x52, 0x4c, 0x4f, 0x4
 
 /** The only layout this code reads and writes. Bump it for any change a version-1 reader would
  * misread. */
-export const LOG_FORMAT_VERSION = 2;
+export const LOG_FORMAT_VERSION = 3;
 
 /** Magic, u32 version, u32 header JSON length; the JSON and its u32 CRC follow. */
 export const FILE_HEADER_FIXED_BYTES = 16;

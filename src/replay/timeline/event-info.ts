@@ -4,7 +4,7 @@
 
 import { describeEvent } from '../describe-event.js';
 import { formatEvent } from '../log/event-text.js';
-import { EventKind, type LogEvent } from '../../shared/log-events.js';
+import { BLOCK_OP_NAMES, EventKind, type LogEvent } from '../../shared/log-events.js';
 import type { TimelineEventInfo } from '../../shared/timeline-protocol.js';
 
 /** The event as a window lists it: its place, its label, its bytes when it has some. */
@@ -40,7 +40,8 @@ function shortLabel(e: LogEvent): string {
     case EventKind.ClockRead: return 'clock';
     case EventKind.Entropy: return `rng ${e.bytes.length} B`;
     case EventKind.TimerCallback: return `timer ${e.timer}`;
-    case EventKind.BlockComplete: return `req ${e.request}`;
+    case EventKind.BlockComplete: return `req ${e.request} done`;
+    case EventKind.BlockRequest: return `req ${e.request} ${BLOCK_OP_NAMES[e.op] ?? e.op}`;
     case EventKind.NetReceive: return `${e.frame.length} B`;
     case EventKind.InputEvent: return `${e.type}/${e.code}`;
     case EventKind.Shutdown: return 'shutdown';

@@ -20,7 +20,8 @@ export function laneOfKind(kind: number, cause: number): LaneId | undefined {
     case EventKind.ClockRead:
     case EventKind.Entropy:
     case EventKind.TimerCallback: return LaneKind.EntropyClock;
-    case EventKind.BlockComplete: return LaneKind.Block;
+    case EventKind.BlockComplete:
+    case EventKind.BlockRequest: return LaneKind.Block;
     case EventKind.NetReceive: return LaneKind.Net;
     case EventKind.InputEvent: return LaneKind.Input;
     case EventKind.Checkpoint:
