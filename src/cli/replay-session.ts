@@ -52,7 +52,7 @@ export function openReplaySession(elfPath: string, rrfile: string, o: ReplaySess
   }
   const disks = openReplayDisks(header, o.drives);
   try {
-    const replayer = new Replayer(reader.events(), header.stateLayout.map((r) => r.name));
+    const replayer = new Replayer(reader.events(), header.stateLayout.map((r) => r.name), false, reader.version);
     const machine = new VirtMachine(config, { ...replayer.ports(o.console), disks });
     loadInto(machine, guest);
     checkLayout(header, machine);

@@ -130,8 +130,8 @@ export async function recordUnderGdb(setup: TimeTravelSetup, port: number): Prom
 
 /** The host ports of a recording (the machine reaches them through its HostSwitch). */
 export function livePorts(recorder: Recorder, console: CharBackend, devices: LiveDevices): ReturnType<Recorder['ports']> & LiveDevices['ports'] {
-  const { block, ...rest } = devices.ports;
-  return { ...recorder.ports(console, new HostWallClock(), new HostEntropy(), block), ...rest };
+  const { block, net, ...rest } = devices.ports;
+  return { ...recorder.ports(console, new HostWallClock(), new HostEntropy(), block, net), ...rest };
 }
 
 /**

@@ -45,6 +45,7 @@ export function describeEvent(e: LogEvent | undefined): string {
     case EventKind.BlockComplete: return `the completion of block request ${e.request} of virtio slot ${e.device} ${at}`;
     case EventKind.BlockRequest: return `block request ${e.request} of virtio slot ${e.device} (${blockRequestWords(e)}) ${at}`;
     case EventKind.NetReceive: return `a ${e.frame.length}-byte frame for virtio slot ${e.device} ${at}`;
+    case EventKind.NetTransmit: return `a ${e.length}-byte frame sent by virtio slot ${e.device} (CRC-32 0x${e.crc.toString(16).padStart(8, '0')}) ${at}`;
     case EventKind.InputEvent: return `input event ${e.type}/${e.code}/${e.value} for virtio slot ${e.device} ${at}`;
     case EventKind.Checkpoint: return `a checkpoint ${at}`;
     case EventKind.Digest: return `a state digest ${at}`;

@@ -1,12 +1,13 @@
 // Turns what the machine does into the log's observation events, the same way in record and in
-// replay: traps taken, runs of serial output, block requests submitted, and state digests at
-// fixed icounts. Recording
+// replay: traps taken, runs of serial output, block requests submitted, network frames sent, and
+// state digests at fixed icounts. Recording
 // writes these events; replay produces them again and compares. Everything here happens at
 // points that do not depend on how a run is cut into slices: a run of serial output is closed
 // only by the next event or digest, never by a slice boundary.
 
 import { hashRamPage, digestRegions } from '../emu/state-digest.js';
-import type { BlockHost, CharSink } from '../emu/host/ports.js';
+import { crc32 } from '../emu/crc32.js';
+import type { BlockHost, CharSink, NetHost } from '../emu/host/ports.js';
 import type { VirtMachine } from '../emu/machine.js';
 import { BlockOp, EventKind, type LogEvent } from '../shared/log-events.js';
 
@@ -88,6 +89,17 @@ export class MachineObserver {
           this.emit({ kind: EventKind.BlockRequest, icount: this.icount, device, request, op, offset: info.offset, length: info.length });
         }
         host?.submit(device, request, info);
+      },
+    };
+  }
+
+  /** The host's network port, watched: each frame the guest sends is an event before it reaches `host`. */
+  net(host: NetHost | undefined): NetHost {
+    return {
+      transmit: (device, frame) => {
+        this.flushSerial();
+        this.emit({ kind: EventKind.NetTransmit, icount: this.icount, device, length: frame.length, crc: crc32(frame) });
+        host?.transmit(device, frame);
       },
     };
   }

@@ -4,7 +4,7 @@
 // completions, network frames and input events), or through the ports it wraps (the wall clock,
 // entropy), which the machine reads synchronously.
 
-import type { BlockHost, CharSink, EntropySource, WallClock } from '../emu/host/ports.js';
+import type { BlockHost, CharSink, EntropySource, NetHost, WallClock } from '../emu/host/ports.js';
 import type { MachineHost, StopReason, VirtMachine } from '../emu/machine.js';
 import { EventKind, type LogEvent } from '../shared/log-events.js';
 import type { AsyncQueue, Delivered } from './async-queue.js';
@@ -30,11 +30,12 @@ export class Recorder {
     this.observer = new MachineObserver((e) => this.log!.append(e), digestInterval);
   }
 
-  /** The host ports to build the machine with: output counted, clock reads, entropy and block requests logged. */
-  ports(console: CharSink, wallClock: WallClock, entropy?: EntropySource, block?: BlockHost): MachineHost {
+  /** The host ports to build the machine with: output counted, clock reads, entropy, block requests and frames sent logged. */
+  ports(console: CharSink, wallClock: WallClock, entropy?: EntropySource, block?: BlockHost, net?: NetHost): MachineHost {
     return {
       console: this.observer.console(console),
       block: this.observer.block(block),
+      net: this.observer.net(net),
       wallClock: {
         nowNs: () => {
           const valueNs = wallClock.nowNs();

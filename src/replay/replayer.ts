@@ -1,6 +1,6 @@
 // Replay mode: runs the machine from the log alone. Inputs (serial bytes, clock values, entropy,
 // shutdown) come from the log at their recorded icounts; observations (traps, serial output
-// runs, block requests, state digests) are produced again by the same MachineObserver as in recording and must
+// runs, block requests, frames sent, state digests) are produced again by the same MachineObserver as in recording and must
 // equal the logged ones, in order. The first difference stops replay with a DivergenceError.
 
 import type { AsyncInput } from '../emu/async-input.js';
@@ -10,6 +10,7 @@ import { PAGE_SIZE } from '../emu/memory/ram.js';
 import { describeRegion } from '../emu/state-digest.js';
 import { EventKind, type LogEvent } from '../shared/log-events.js';
 import { DivergenceError } from './divergence-error.js';
+import { LOG_FORMAT_VERSION } from './log/log-format.js';
 import { describeEvent } from './describe-event.js';
 import { MachineObserver, type ObserverState } from './machine-observer.js';
 import { applyDebugWrite } from './debug-write.js';
@@ -30,7 +31,7 @@ export interface ReplayPosition {
 }
 
 /** Events the machine produces itself during an instruction: due one step after their icount. */
-const PRODUCED: ReadonlySet<number> = new Set([EventKind.Interrupt, EventKind.Exception, EventKind.ClockRead, EventKind.Entropy, EventKind.BlockRequest]);
+const PRODUCED: ReadonlySet<number> = new Set([EventKind.Interrupt, EventKind.Exception, EventKind.ClockRead, EventKind.Entropy, EventKind.BlockRequest, EventKind.NetTransmit]);
 
 export class Replayer {
   readonly observer: MachineObserver;
@@ -50,6 +51,8 @@ export class Replayer {
      * limit, which must not pass the recording's live edge.
      */
     recording = false,
+    /** The log's format version: before 3, block requests and frames sent were not logged, so not checked. */
+    private readonly formatVersion = LOG_FORMAT_VERSION,
   ) {
     if (recording && !Array.isArray(events)) throw new TypeError('a recording in progress is replayed from its event array');
     this.events = recording ? (events as LogEvent[]) : [...events].filter((e) => e.kind !== EventKind.IcountStamp);
@@ -64,7 +67,9 @@ export class Replayer {
       wallClock: { nowNs: () => this.clockRead() },
       entropy: { fill: (bytes, device) => this.entropyRead(bytes, device) },
       // Requests are checked against the log and go nowhere: when each completes is the log's BlockComplete.
-      block: this.observer.block(undefined),
+      block: this.formatVersion >= 3 ? this.observer.block(undefined) : { submit: () => {} },
+      // Frames sent are checked (length and CRC) and go nowhere: the network is not replayed.
+      net: this.formatVersion >= 3 ? this.observer.net(undefined) : { transmit: () => {} },
     };
   }
 

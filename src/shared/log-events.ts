@@ -5,7 +5,7 @@
 // Two families: inputs, which replay feeds back into the machine (serial bytes, clock reads,
 // block completions, packets, input events, entropy, host timer callbacks, shutdown), and
 // observations, which replay checks against what the machine does (interrupts, exceptions,
-// serial output counts, block requests submitted, state digests). Checkpoints mark where queued asynchronous input was
+// serial output counts, block requests submitted, network frames sent, state digests). Checkpoints mark where queued asynchronous input was
 // delivered.
 
 export const EventKind = {
@@ -45,6 +45,8 @@ export const EventKind = {
   DebugWrite: 17,
   /** The guest submitted a block request (read, write or flush of a byte range): an observation. */
   BlockRequest: 18,
+  /** The guest sent a network frame: its length and CRC-32 (the frame itself is output, not replayed). */
+  NetTransmit: 19,
 } as const;
 
 export type EventKindName = keyof typeof EventKind;
@@ -70,6 +72,7 @@ export const EVENT_KIND_NAMES: ReadonlyMap<number, string> = new Map([
   [EventKind.End, 'end'],
   [EventKind.DebugWrite, 'debug-write'],
   [EventKind.BlockRequest, 'block-req'],
+  [EventKind.NetTransmit, 'net-tx'],
 ]);
 
 /** Why the host stopped the machine. */
@@ -127,4 +130,5 @@ export type LogEvent =
   | { kind: typeof EventKind.End; icount: number }
   | { kind: typeof EventKind.DebugWrite; icount: number; target: number; address: number; bytes: Uint8Array }
   /** `request` is the number BlockComplete names it by; offset and length in bytes of the disk. */
-  | { kind: typeof EventKind.BlockRequest; icount: number; device: number; request: number; op: number; offset: number; length: number };
+  | { kind: typeof EventKind.BlockRequest; icount: number; device: number; request: number; op: number; offset: number; length: number }
+  | { kind: typeof EventKind.NetTransmit; icount: number; device: number; length: number; crc: number };

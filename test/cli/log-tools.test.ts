@@ -116,7 +116,7 @@ test('a bad kind, a backwards range and bad numbers are refused in one line with
   const kind = await runCli(['dump', story, '--kind', 'serial-in,bogus']);
   assert.equal(kind.status, 2);
   assert.equal(kind.stderr, "rvreplay: unknown event kind 'bogus'; the kinds are: icount, interrupt, exception, serial-in, " +
-    'serial-out, clock, block, net-rx, input, entropy, timer, checkpoint, shutdown, digest, snapshot, end, debug-write, block-req\n');
+    'serial-out, clock, block, net-rx, input, entropy, timer, checkpoint, shutdown, digest, snapshot, end, debug-write, block-req, net-tx\n');
   for (const args of [['--from', '10', '--to', '5'], ['--from', '-1'], ['--to', 'x']]) {
     const r = await runCli(['dump', story, ...args]);
     assert.equal(r.status, 2, args.join(' '));

@@ -196,8 +196,9 @@ test('a cut anywhere leaves a readable prefix', () => {
   }
 });
 
-test('version-1 and version-2 logs (no DebugWrite, no BlockRequest events) are read as they are', () => {
-  for (const [version, newer] of [[1, [EventKind.DebugWrite, EventKind.BlockRequest]], [2, [EventKind.BlockRequest]]] as const) {
+test('version-1 and version-2 logs (no DebugWrite, BlockRequest or NetTransmit events) are read as they are', () => {
+  const v3Kinds = [EventKind.BlockRequest, EventKind.NetTransmit];
+  for (const [version, newer] of [[1, [EventKind.DebugWrite, ...v3Kinds]], [2, v3Kinds]] as const) {
     const older = EVENTS.filter((e) => !(newer as readonly number[]).includes(e.kind));
     const bytes = writeLog(older, { chunkBytes: 256 });
     new DataView(bytes.buffer, bytes.byteOffset).setUint32(8, version, true);

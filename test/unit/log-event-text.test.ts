@@ -33,6 +33,7 @@ test('each kind prints its fields as name=value after the icount and kind name',
     [{ kind: EventKind.DebugWrite, icount: 23, target: 1, address: 5, bytes: new Uint8Array([1, 0, 0, 0]) }, '23 debug-write register=x5 len=4 data=0x01000000'],
     [{ kind: EventKind.BlockRequest, icount: 24, device: 6, request: 3, op: 0, offset: 1048576, length: 4096 }, '24 block-req dev=6 req=3 op=read offset=1048576 len=4096'],
     [{ kind: EventKind.BlockRequest, icount: 25, device: 6, request: 4, op: 2, offset: 0, length: 0 }, '25 block-req dev=6 req=4 op=flush offset=0 len=0'],
+    [{ kind: EventKind.NetTransmit, icount: 26, device: 5, length: 60, crc: 0xdeadbeef }, '26 net-tx dev=5 len=60 crc=0xdeadbeef'],
   ];
   for (const [e, line] of lines) assert.equal(formatEvent(e), line);
   assert.deepEqual(new Set(lines.map(([e]) => e.kind)).size, EVENT_KIND_NAMES.size, 'every kind has a case');

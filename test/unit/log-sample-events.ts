@@ -85,6 +85,7 @@ export function randomEvent(rng: SeededRandom, icount: number): LogEvent {
     };
     case EventKind.Snapshot: return { kind, icount, name: rng.pick(['boot', '', 'après-ski ☃', 'a"b\\c\n']) };
     case EventKind.DebugWrite: return { kind, icount, target: rng.pick([0, 1]), address: rng.uint(), bytes: rng.bytes(len()) };
+    case EventKind.NetTransmit: return { kind, icount, device: rng.uint(), length: rng.uint(), crc: rng.u32() };
     case EventKind.BlockRequest: return { kind, icount, device: rng.uint(), request: rng.uint(), op: rng.pick([0, 1, 2, 7]), offset: rng.uint(), length: rng.uint() };
     default: throw new Error(`no generator for kind ${kind}`);
   }

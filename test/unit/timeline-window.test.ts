@@ -162,7 +162,7 @@ test('every kind a lane shows goes to its lane; digests and framing go nowhere',
     [EventKind.BlockComplete]: 'block', [EventKind.NetReceive]: 'net', [EventKind.InputEvent]: 'input',
     [EventKind.Entropy]: 'entropy-clock', [EventKind.TimerCallback]: 'entropy-clock', [EventKind.Checkpoint]: 'checkpoints',
     [EventKind.Shutdown]: 'checkpoints', [EventKind.Digest]: undefined, [EventKind.Snapshot]: 'snapshots', [EventKind.End]: undefined,
-    [EventKind.DebugWrite]: 'checkpoints', [EventKind.BlockRequest]: 'block',
+    [EventKind.DebugWrite]: 'checkpoints', [EventKind.BlockRequest]: 'block', [EventKind.NetTransmit]: 'net',
   });
 });
 

@@ -84,6 +84,11 @@ export function encodeEvent(w: ByteWriter, e: LogEvent, previousIcount: number):
       w.varint(e.offset);
       w.varint(e.length);
       break;
+    case EventKind.NetTransmit:
+      w.varint(e.device);
+      w.varint(e.length);
+      w.u32(e.crc);
+      break;
     default:
       throw new RangeError(`cannot encode an event of unknown kind ${(e as { kind: unknown }).kind}`);
   }
@@ -165,6 +170,11 @@ export function skimEvent(r: ByteReader, previousIcount: number, out: SkimmedEve
     case EventKind.BlockRequest:
       for (let k = 0; k < 5; k++) r.varint();
       return;
+    case EventKind.NetTransmit:
+      r.varint();
+      r.varint();
+      r.skip(4);
+      return;
     case EventKind.TimerCallback:
       r.varint();
       return;
@@ -226,6 +236,8 @@ function decodeFields(r: ByteReader, kind: number, icount: number, kindOffset: n
       return { kind, icount, target: r.varint(), address: r.varint(), bytes: r.lengthPrefixed() };
     case EventKind.BlockRequest:
       return { kind, icount, device: r.varint(), request: r.varint(), op: r.varint(), offset: r.varint(), length: r.varint() };
+    case EventKind.NetTransmit:
+      return { kind, icount, device: r.varint(), length: r.varint(), crc: r.u32() };
     default:
       throw new LogError(`unknown event kind ${kind} at offset 0x${kindOffset.toString(16)}`);
   }

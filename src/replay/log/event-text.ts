@@ -50,6 +50,8 @@ function eventFields(e: LogEvent): string {
       return `regions=${e.regions.length} pages=${e.pages.length} sum=${hex32(digestSum(e.regions, e.pages))}`;
     case EventKind.Snapshot:
       return `name=${JSON.stringify(e.name)}`;
+    case EventKind.NetTransmit:
+      return `dev=${e.device} len=${e.length} crc=${hex32(e.crc)}`;
     case EventKind.BlockRequest:
       return `dev=${e.device} req=${e.request} op=${BLOCK_OP_NAMES[e.op] ?? e.op} offset=${e.offset} len=${e.length}`;
     case EventKind.DebugWrite:

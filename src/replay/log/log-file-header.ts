@@ -20,7 +20,7 @@ export function encodeFileHeader(header: LogHeader): Uint8Array {
 }
 
 /** Reads the file header at the start of `bytes`; `end` is the offset of the first chunk. */
-export function readFileHeader(bytes: Uint8Array): { header: LogHeader; end: number } {
+export function readFileHeader(bytes: Uint8Array): { header: LogHeader; version: number; end: number } {
   if (bytes.length === 0) throw new LogError('not an rvreplay log: the file is empty');
   const magicSeen = Math.min(bytes.length, LOG_MAGIC.length);
   for (let i = 0; i < magicSeen; i++) {
@@ -29,7 +29,7 @@ export function readFileHeader(bytes: Uint8Array): { header: LogHeader; end: num
   if (bytes.length < FILE_HEADER_FIXED_BYTES) throw truncated(bytes.length);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
-  // Version 2 added an event kind: version 1 logs read as they are.
+  // Versions 2 and 3 added event kinds: older logs read as they are.
   if (version < 1 || version > LOG_FORMAT_VERSION) {
     throw new LogError(`written by format version ${version}; this rvreplay reads versions 1 to ${LOG_FORMAT_VERSION}`);
   }
@@ -48,7 +48,7 @@ export function readFileHeader(bytes: Uint8Array): { header: LogHeader; end: num
   } catch {
     throw new LogError('corrupt log header: not valid UTF-8 JSON');
   }
-  return { header: checkHeader(parsed), end };
+  return { header: checkHeader(parsed), version, end };
 }
 
 function truncated(length: number): LogError {

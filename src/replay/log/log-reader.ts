@@ -57,6 +57,8 @@ export class LogReader {
   private constructor(
     private readonly bytes: Uint8Array,
     readonly header: LogHeader,
+    /** The format version the log was written in (older ones lack the newer event kinds). */
+    readonly version: number,
     private readonly table: ChunkHeader[],
     /** Whether the chunk table came from a valid index (the log was closed cleanly). */
     readonly indexed: boolean,
@@ -70,12 +72,12 @@ export class LogReader {
    * reported in `damage`, not thrown.
    */
   static open(bytes: Uint8Array): LogReader {
-    const { header, end } = readFileHeader(bytes);
+    const { header, version, end } = readFileHeader(bytes);
     let indexProblem: string | undefined;
     if (hasFooter(bytes, end)) {
       try {
         const table = indexedChunks(bytes, end);
-        const reader = new LogReader(bytes, header, table, true);
+        const reader = new LogReader(bytes, header, version, table, true);
         reader.checkEnd();
         return reader;
       } catch (e) {
@@ -84,7 +86,7 @@ export class LogReader {
       }
     }
     const scan = scanChunks(bytes, end, indexProblem);
-    const reader = new LogReader(bytes, header, scan.table, false);
+    const reader = new LogReader(bytes, header, version, scan.table, false);
     if (scan.damage !== undefined) reader.noteDamage(scan.damage.chunk, scan.damage.offset, scan.damage.reason);
     reader.checkEnd();
     if (reader.damageFound === undefined) {

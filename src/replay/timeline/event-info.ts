@@ -42,7 +42,8 @@ function shortLabel(e: LogEvent): string {
     case EventKind.TimerCallback: return `timer ${e.timer}`;
     case EventKind.BlockComplete: return `req ${e.request} done`;
     case EventKind.BlockRequest: return `req ${e.request} ${BLOCK_OP_NAMES[e.op] ?? e.op}`;
-    case EventKind.NetReceive: return `${e.frame.length} B`;
+    case EventKind.NetReceive: return `in ${e.frame.length} B`;
+    case EventKind.NetTransmit: return `out ${e.length} B`;
     case EventKind.InputEvent: return `${e.type}/${e.code}`;
     case EventKind.Shutdown: return 'shutdown';
     case EventKind.Snapshot: return e.name;

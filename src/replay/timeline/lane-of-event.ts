@@ -22,7 +22,8 @@ export function laneOfKind(kind: number, cause: number): LaneId | undefined {
     case EventKind.TimerCallback: return LaneKind.EntropyClock;
     case EventKind.BlockComplete:
     case EventKind.BlockRequest: return LaneKind.Block;
-    case EventKind.NetReceive: return LaneKind.Net;
+    case EventKind.NetReceive:
+    case EventKind.NetTransmit: return LaneKind.Net;
     case EventKind.InputEvent: return LaneKind.Input;
     case EventKind.Checkpoint:
     case EventKind.Shutdown:
