@@ -5,7 +5,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import {
-  CapabilitiesEvent, Event, InitializedEvent, LoggingDebugSession, OutputEvent, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread,
+  CapabilitiesEvent, ContinuedEvent, Event, InitializedEvent, LoggingDebugSession, OutputEvent, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DebugInfo } from '../debuginfo/debug-info.js';
@@ -390,14 +390,14 @@ export class RvreplayDebugSession extends LoggingDebugSession {
     }
     switch (command) {
       case DebugRequest.ReverseStepOut:
-        void this.motion(() => (this.stepper === undefined ? this.engine.reverseStepi() : this.stepper.reverseOut(this.hiddenFrames)));
+        void this.motion(() => (this.stepper === undefined ? this.engine.reverseStepi() : this.stepper.reverseOut(this.hiddenFrames)), 'step', true);
         return {};
       case DebugRequest.SaveSnapshot:
         return this.engine.saveSnapshot((args as SnapshotArgs).name);
       case DebugRequest.LoadSnapshot: {
         const name = (args as SnapshotArgs).name;
         if (!this.engine.snapshots().some((s) => s.name === name)) throw new EngineError(`there is no snapshot named '${name}'`);
-        void this.motion(() => this.engine.loadSnapshot(name), 'goto');
+        void this.motion(() => this.engine.loadSnapshot(name), 'goto', true);
         return {};
       }
       case DebugRequest.Snapshots:
@@ -438,7 +438,7 @@ export class RvreplayDebugSession extends LoggingDebugSession {
     // A seek the engine refuses (beyond the recording, into a past there is none of) fails the
     // request, which says why; it is not a stop.
     const moving = this.engine.seek(icount);
-    await this.motion(() => moving, 'goto');
+    await this.motion(() => moving, 'goto', true);
     return { icount: this.engine.icount };
   }
 
@@ -504,8 +504,13 @@ export class RvreplayDebugSession extends LoggingDebugSession {
     return d.stop || !this.table.has(stop.pc);
   }
 
-  /** Runs a motion and reports where it stopped (DAP answers motion requests at once). */
-  private async motion(run: () => Promise<EngineStop>, doneReason = 'step'): Promise<void> {
+  /**
+   * Runs a motion and reports where it stopped (DAP answers motion requests at once). A motion a
+   * custom request started is announced with a continued event first: the client knows of no
+   * request that implied one, and VS Code would otherwise keep the previous stop's details.
+   */
+  private async motion(run: () => Promise<EngineStop>, doneReason = 'step', announce = false): Promise<void> {
+    if (announce) this.sendEvent(new ContinuedEvent(THREAD_ID));
     let stop: EngineStop;
     // While a recording runs, an open timeline grows with it.
     const growing = this.engine.info().mode === 'record' ? setInterval(() => this.timelineGrew(), TIMELINE_GROWTH_MS) : undefined;

@@ -271,7 +271,12 @@ test('custom requests: position events, snapshots, reverse step out, the timelin
     const info = await dc.customRequest('rvreplay/timelineInfo', {});
     assert.equal(info.body.end, last.historyEnd);
     assert.equal(info.body.canSeek, true, 'a click in the panel travels');
+    // A motion started by a custom request is announced (VS Code clears the previous stop's details on it).
+    const order: string[] = [];
+    dc.once('continued', () => order.push('continued'));
+    dc.once('stopped', () => order.push('stopped'));
     const [seek, stopped] = await Promise.all([dc.customRequest('rvreplay/seek', { icount: 1000 }), dc.waitForEvent('stopped')]);
+    assert.deepEqual(order, ['continued', 'stopped']);
     assert.equal(seek.body.icount, 1000);
     assert.equal((stopped as DebugProtocol.StoppedEvent).body.reason, 'goto');
     assert.equal((stopped as DebugProtocol.StoppedEvent).body.description, 'goto, icount 1000', 'the stop says where in time');

@@ -118,6 +118,12 @@ async function debugTheExample(vscode: VsCode, line: number): Promise<void> {
   await page.waitForTimeout(1000);
   // The stop's source opens beside the timeline, not over it.
   assert.ok(await page.locator('.tab.active', { hasText: 'Timeline: Record and debug hello' }).isVisible(), 'the timeline is still shown');
+  // The call stack's header says where the travel stopped (not the step back's stop before it).
+  const travelled = (await status.textContent())?.match(/icount ([\d,]+)/)?.[1]?.replace(/,/g, '');
+  const header = page.locator('.call-stack-state-message').first();
+  let said: string | null = null;
+  await waitFor(async () => (said = await header.textContent()) === `goto, icount ${travelled}, in history`, 30_000,
+    () => `the call stack header to say the travel's stop (icount ${travelled}), not "${said}"`);
   await vscode.screenshot('e2e-4-travelled');
 
   await vscode.command('Debug: Stop');
