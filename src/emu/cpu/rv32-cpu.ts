@@ -88,6 +88,9 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
   private readonly dataCtx: WalkContext = { satp: 0, priv: C.PRV_M, sum: false, mxr: false };
   private readonly tlbTag = new Int32Array(3 * TLB_ENTRIES).fill(-1);
   private readonly tlbPage = new Float64Array(3 * TLB_ENTRIES);
+  /** The same page as an offset from the start of RAM (int32: the fast paths add and compare
+   * small integers, where the physical address above 2^31 would be a double). */
+  private readonly tlbOff = new Int32Array(3 * TLB_ENTRIES);
   /** The current generation, shifted: tags of older generations no longer match. */
   private tlbStamp = 0;
   /** The instruction being executed, for mtval on illegal instruction. */
@@ -744,6 +747,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
       if (!this.pmp.applies(priv) || this.pmp.pageVerdict(page, access, priv) === PAGE_ALLOWED) {
         this.tlbTag[i] = vpn | this.tlbStamp;
         this.tlbPage[i] = page;
+        this.tlbOff[i] = (page - this.ramBase) | 0;
         return pa;
       }
     }
@@ -883,7 +887,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     const vpn = va >>> 12;
     const i = access * TLB_ENTRIES + (vpn & (TLB_ENTRIES - 1));
     if (this.tlbTag[i] !== (vpn | this.tlbStamp)) return -1;
-    return this.tlbPage[i] + (va & 0xfff) - this.ramBase;
+    return this.tlbOff[i] + (va & 0xfff);
   }
 
   // The general paths, with an unsigned virtual address: translation, misalignment, I/O.
