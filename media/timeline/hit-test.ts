@@ -9,7 +9,7 @@ export const SNAP_PX = 4;
 
 export type Hit =
   | { kind: 'event'; event: TimelineEventInfo }
-  | { kind: 'bucket'; count: number; first: number; from: number; to: number };
+  | { kind: 'bucket'; count: number; from: number; to: number };
 
 export function hitTest(vp: Viewport, data: TimelineWindowBody | undefined, lane: LaneWindow | undefined, x: number): Hit | undefined {
   if (data === undefined || lane === undefined) return undefined;
@@ -31,5 +31,5 @@ export function hitTest(vp: Viewport, data: TimelineWindowBody | undefined, lane
   if (lane.counts[b] === 0) return undefined;
   const from = Math.ceil(data.fromIcount + ((data.toIcount - data.fromIcount) * b) / data.buckets);
   const to = Math.ceil(data.fromIcount + ((data.toIcount - data.fromIcount) * (b + 1)) / data.buckets);
-  return { kind: 'bucket', count: lane.counts[b], first: lane.first[b], from, to };
+  return { kind: 'bucket', count: lane.counts[b], from, to };
 }

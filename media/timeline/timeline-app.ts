@@ -196,7 +196,7 @@ export class TimelineApp implements PointerActions, KeyActions {
       };
       lines.push(this.details.get(row.id, hit.event, again) ?? hit.event.label);
     }
-    if (hit?.kind === 'bucket') lines.push(`${groupDigits(hit.count)} events in icount ${groupDigits(hit.from)} to ${groupDigits(hit.to)}`, `the first at icount ${groupDigits(hit.first)}`);
+    if (hit?.kind === 'bucket') lines.push(`${groupDigits(hit.count)} events in icount ${groupDigits(hit.from)} to ${groupDigits(hit.to)}`, 'a click goes to the first');
     lines.push(this.timeText(hit?.kind === 'event' ? hit.event.icount : icount));
     this.tooltip.show(lines.join('\n'), clientX, clientY);
     this.render();
@@ -211,7 +211,15 @@ export class TimelineApp implements PointerActions, KeyActions {
   click(x: number, y: number): void {
     const row = this.rowAt(y);
     const hit = row === undefined ? undefined : this.hitAt(row, x);
-    const icount = hit?.kind === 'event' ? hit.event.icount : hit?.kind === 'bucket' ? hit.first : this.vp.icountAt(x);
+    if (hit?.kind === 'bucket' && row !== undefined) {
+      // The bucket's first event, asked for now (windows carry only counts).
+      this.channel.request(TimelineRequest.Find, { lane: row.id, icount: hit.from - 1, direction: 'next' }).then(
+        (body) => this.travel(body.event !== undefined && body.event.icount < hit.to ? body.event.icount : hit.from, 'click'),
+        (err: Error) => this.announce(err.message),
+      );
+      return;
+    }
+    const icount = hit?.kind === 'event' ? hit.event.icount : this.vp.icountAt(x);
     this.travel(Math.min(Math.max(icount, this.vp.bounds.start), this.vp.bounds.end), 'click');
   }
 

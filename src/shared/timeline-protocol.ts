@@ -165,10 +165,9 @@ export type LaneWindow =
       lane: LaneId;
       mode: 'counts';
       total: number;
-      /** Events per bucket. */
+      /** Events per bucket (a click on a bucket asks timelineFind for its first event: sending
+       * every bucket's would more than double a window). */
       counts: number[];
-      /** The icount of each bucket's first event, or -1 when it has none (click snapping). */
-      first: number[];
     };
 
 export interface TimelineWindowBody {

@@ -43,13 +43,11 @@ export function expectedWindow(events: readonly LogEvent[], args: TimelineWindow
     const inRange = eventsOfLane(events, lane).filter((e) => e.icount >= args.fromIcount && e.icount < args.toIcount);
     if (inRange.length <= limit) return { lane, mode: 'events', total: inRange.length, events: inRange.map(eventMark) };
     const counts = new Array<number>(args.buckets).fill(0);
-    const first = new Array<number>(args.buckets).fill(-1);
     for (const e of inRange) {
       const b = bucketByDefinition(args, e.icount);
       counts[b]++;
-      if (first[b] < 0) first[b] = e.icount;
     }
-    return { lane, mode: 'counts', total: inRange.length, counts, first };
+    return { lane, mode: 'counts', total: inRange.length, counts };
   });
 }
 

@@ -15,7 +15,7 @@ import { LogWriter } from '../../src/replay/log/log-writer.js';
 import { capturedSerialOutput } from '../../src/replay/timeline/serial-output.js';
 import { TimelineSource } from '../../src/replay/timeline/timeline-source.js';
 import { EventKind, type LogEvent } from '../../src/shared/log-events.js';
-import { TimelineRequest, type TimelineWindowArgs, type WebviewToHost } from '../../src/shared/timeline-protocol.js';
+import { TimelineRequest, type TimelineSettings, type TimelineWindowArgs, type WebviewToHost } from '../../src/shared/timeline-protocol.js';
 import { tempDir } from '../support/toolchain.js';
 import { launchBrowser, openTimeline, type Browser } from './browser.js';
 import { FakeTimelineHost } from './fake-host.js';
@@ -45,9 +45,9 @@ after(async () => {
   tmp.cleanup();
 });
 
-function newHost(): FakeTimelineHost {
+function newHost(settings: TimelineSettings = {}): FakeTimelineHost {
   const bytes = readFileSync(recording.log);
-  return new FakeTimelineHost(TimelineSource.open(bytes, { canSeek: true, serialOutput: capturedSerialOutput(Buffer.from(recording.stdout, 'latin1')) }));
+  return new FakeTimelineHost(TimelineSource.open(bytes, { canSeek: true, serialOutput: capturedSerialOutput(Buffer.from(recording.stdout, 'latin1')) }), settings);
 }
 
 type WindowRequest = Extract<WebviewToHost, { type: 'request'; command: typeof TimelineRequest.Window }>;
@@ -188,6 +188,32 @@ test('a click seeks to the event under the pointer, or to the icount under it', 
   const expected = Math.floor(v.from + ((x - v.left) / v.width) * (v.to - v.from));
   assert.equal((await seek).icount, expected);
   await positionSays(expected);
+  await page.close();
+});
+
+test('a click on a lane drawn as counts travels to the first event of the bucket under the pointer', async () => {
+  // Every lane as counts (no event lists): the window says how many, the click asks which.
+  const host = newHost({ maxEventsPerBucket: 0 });
+  const { page } = await openTimeline(browser, server, host);
+  await settled(page);
+  const v = await view(page);
+  const window = host.received.filter(isWindow).pop()!;
+  assert.ok(window.args.maxEventsPerBucket === 0);
+  const exceptions = ofKind(EventKind.Exception);
+  const target = exceptions[20];
+  const x = Math.round(xOf(v, target.icount));
+  const find = host.next((m): m is Extract<WebviewToHost, { type: 'request' }> => m.type === 'request' && m.command === TimelineRequest.Find);
+  const seek = host.next(isSeek);
+  await page.mouse.click(x, await laneY(page, 'exceptions'));
+  const asked = (await find).args as { lane: string; icount: number; direction: string };
+  assert.equal(asked.lane, 'exceptions');
+  assert.equal(asked.direction, 'next');
+  const travelled = (await seek).icount;
+  // The first exception at or after the bucket's start: the one under the pointer, or one before
+  // it in the same pixel column.
+  const first = exceptions.find((e) => e.icount > asked.icount)!;
+  assert.equal(travelled, first.icount);
+  assert.ok(Math.abs(xOf(v, travelled) - x) <= 1.5, `the travel stays in the clicked column (${xOf(v, travelled)} vs ${x})`);
   await page.close();
 });
 

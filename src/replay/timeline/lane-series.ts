@@ -12,8 +12,8 @@ import { lowerBound, upperBound } from './sorted-search.js';
 export interface LaneSeries {
   /** Events in [from, to). */
   count(from: number, to: number): number;
-  /** Adds the events of [from, to) into `counts` by bucket, and lowers `first` (-1: none yet). */
-  addBucketCounts(from: number, to: number, buckets: number, counts: number[], first: number[]): void;
+  /** Adds the events of [from, to) into `counts` by bucket. */
+  addBucketCounts(from: number, to: number, buckets: number, counts: number[]): void;
   /** The events of [from, to), in order, without details (asked for only when there are few). */
   events(from: number, to: number): TimelineEventInfo[];
   /** The first event after `icount`, or the last before it. */
@@ -24,14 +24,13 @@ export interface LaneSeries {
  * Counts the sorted icounts [lo, end) into buckets. Empty buckets are skipped by jumping to the
  * bucket of the next icount, so the cost follows the buckets that have events, not all of them.
  */
-function addSortedCounts(icounts: Float64Array, lo: number, end: number, from: number, to: number, buckets: number, counts: number[], first: number[]): void {
+function addSortedCounts(icounts: Float64Array, lo: number, end: number, from: number, to: number, buckets: number, counts: number[]): void {
   while (lo < end) {
     const b = bucketOf(from, to, buckets, icounts[lo]);
     const bucketEnd = b + 1 === buckets ? to : bucketStart(from, to, buckets, b + 1);
     // At least one: bucketOf put icounts[lo] before bucketEnd (a guard against a rounding loop).
     const hi = Math.max(lo + 1, lowerBound(icounts, bucketEnd, lo, end));
     counts[b] += hi - lo;
-    if (first[b] < 0 || icounts[lo] < first[b]) first[b] = icounts[lo];
     lo = hi;
   }
 }
@@ -51,10 +50,10 @@ export class LogLaneSeries implements LaneSeries {
     return n;
   }
 
-  addBucketCounts(from: number, to: number, buckets: number, counts: number[], first: number[]): void {
+  addBucketCounts(from: number, to: number, buckets: number, counts: number[]): void {
     this.eachColumn(from, to, (column) => {
       const lo = lowerBound(column.icounts, from);
-      addSortedCounts(column.icounts, lo, lowerBound(column.icounts, to, lo), from, to, buckets, counts, first);
+      addSortedCounts(column.icounts, lo, lowerBound(column.icounts, to, lo), from, to, buckets, counts);
     });
   }
 
@@ -126,9 +125,9 @@ export class MarkerLaneSeries implements LaneSeries {
     return lowerBound(this.icounts, to) - lowerBound(this.icounts, from);
   }
 
-  addBucketCounts(from: number, to: number, buckets: number, counts: number[], first: number[]): void {
+  addBucketCounts(from: number, to: number, buckets: number, counts: number[]): void {
     const lo = lowerBound(this.icounts, from);
-    addSortedCounts(this.icounts, lo, lowerBound(this.icounts, to, lo), from, to, buckets, counts, first);
+    addSortedCounts(this.icounts, lo, lowerBound(this.icounts, to, lo), from, to, buckets, counts);
   }
 
   events(from: number, to: number): TimelineEventInfo[] {
@@ -148,8 +147,8 @@ export class MergedLaneSeries implements LaneSeries {
     return this.parts.reduce((n, p) => n + p.count(from, to), 0);
   }
 
-  addBucketCounts(from: number, to: number, buckets: number, counts: number[], first: number[]): void {
-    for (const p of this.parts) p.addBucketCounts(from, to, buckets, counts, first);
+  addBucketCounts(from: number, to: number, buckets: number, counts: number[]): void {
+    for (const p of this.parts) p.addBucketCounts(from, to, buckets, counts);
   }
 
   events(from: number, to: number): TimelineEventInfo[] {

@@ -147,9 +147,8 @@ export class TimelineSource {
       const total = series?.count(from, to) ?? 0;
       if (series === undefined || total <= limit) return { lane, mode: 'events', total, events: this.withText(lane, series?.events(from, to) ?? [], from, to) };
       const counts = new Array<number>(buckets).fill(0);
-      const first = new Array<number>(buckets).fill(-1);
-      series.addBucketCounts(from, to, buckets, counts, first);
-      return { lane, mode: 'counts', total, counts, first };
+      series.addBucketCounts(from, to, buckets, counts);
+      return { lane, mode: 'counts', total, counts };
     });
     return { fromIcount: from, toIcount: to, buckets, lanes };
   }
