@@ -38,7 +38,7 @@ function describeLog(path: string, reader: LogReader, s: LogSummary): string[] {
   const h = reader.header;
   const m = h.machine;
   const rows: [string, string[]][] = [
-    ['log', [`${path} (${reader.chunks.length} chunk${reader.chunks.length === 1 ? '' : 's'}, ${reader.indexed ? 'indexed' : 'no index'})`]],
+    ['log', [`${path} (${reader.chunks.length} chunk${reader.chunks.length === 1 ? '' : 's'}, ${reader.indexed ? 'indexed' : 'no index'}, format version ${reader.version})`]],
     ['writer', [h.writer]],
     ['created', [h.created]],
     ['machine', [`${m.board}, ${m.isa}, ${m.ramMiB} MiB RAM, icount shift ${m.icountShift} (${2 ** m.icountShift} ns per instruction)`]],

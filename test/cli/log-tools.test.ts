@@ -52,6 +52,7 @@ test('info describes the header, the length, the events per kind, the snapshots 
   assert.equal(r.stderr, '');
   const lines = r.stdout.split('\n');
   const row = (label: string): string => lines.find((l) => l.startsWith(`${label} `))?.slice(10).trim() ?? `(no ${label} row)`;
+  assert.match(row('log'), /story\.rvlog \(\d+ chunks?, indexed, format version 3\)$/);
   assert.equal(row('writer'), 'rvreplay test');
   assert.equal(row('machine'), 'virt, rv32imac_zicsr_zifencei, 128 MiB RAM, icount shift 2 (4 ns per instruction)');
   assert.equal(row('guest'), `guest.elf (4096 bytes, sha256 ${'ab'.repeat(32)})`);
