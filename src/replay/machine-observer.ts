@@ -1,7 +1,7 @@
 // Turns what the machine does into the log's observation events, the same way in record and in
 // replay: traps taken, runs of serial output, block requests submitted, network frames sent, and
-// state digests at fixed icounts. Recording
-// writes these events; replay produces them again and compares. Everything here happens at
+// state digests at fixed icounts. Recording writes these events; replay produces them again and
+// compares. Everything here happens at
 // points that do not depend on how a run is cut into slices: a run of serial output is closed
 // only by the next event or digest, never by a slice boundary.
 

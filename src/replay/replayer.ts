@@ -1,7 +1,8 @@
 // Replay mode: runs the machine from the log alone. Inputs (serial bytes, clock values, entropy,
 // shutdown) come from the log at their recorded icounts; observations (traps, serial output
-// runs, block requests, frames sent, state digests) are produced again by the same MachineObserver as in recording and must
-// equal the logged ones, in order. The first difference stops replay with a DivergenceError.
+// runs, block requests, frames sent, state digests) are produced again by the same
+// MachineObserver as in recording and must equal the logged ones, in order. The first
+// difference stops replay with a DivergenceError.
 
 import type { AsyncInput } from '../emu/async-input.js';
 import type { CharSink } from '../emu/host/ports.js';

@@ -5,8 +5,8 @@
 // Two families: inputs, which replay feeds back into the machine (serial bytes, clock reads,
 // block completions, packets, input events, entropy, host timer callbacks, shutdown), and
 // observations, which replay checks against what the machine does (interrupts, exceptions,
-// serial output counts, block requests submitted, network frames sent, state digests). Checkpoints mark where queued asynchronous input was
-// delivered.
+// serial output counts, block requests submitted, network frames sent, state digests).
+// Checkpoints mark where queued asynchronous input was delivered.
 
 export const EventKind = {
   /** An absolute icount, carried where a reader may start (each chunk begins with one). */
