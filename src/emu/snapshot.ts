@@ -157,7 +157,7 @@ function infoOf(h: SnapshotHeader, size: number): SnapshotInfo {
 function nonzeroPages(ram: Ram): number[] {
   const pages: number[] = [];
   const count = ram.size >>> PAGE_SHIFT;
-  for (let p = 0; p < count; p++) if (!pageIsZero(ram, p)) pages.push(p);
+  for (let p = 0; p < count; p++) if (!ram.neverWritten(p) && !pageIsZero(ram, p)) pages.push(p);
   return pages;
 }
 
@@ -169,7 +169,7 @@ function nonzeroPages(ram: Ram): number[] {
 function restoreRam(ram: Ram, records: Uint8Array, pageIndices: number[]): void {
   const zeroUpTo = (from: number, to: number): void => {
     for (let p = from; p < to; p++) {
-      if (pageIsZero(ram, p)) continue;
+      if (ram.neverWritten(p) || pageIsZero(ram, p)) continue;
       ram.u8.fill(0, p * PAGE_SIZE, (p + 1) * PAGE_SIZE);
       ram.noteWrite(ram.base + p * PAGE_SIZE);
     }

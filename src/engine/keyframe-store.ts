@@ -265,6 +265,7 @@ function nonzeroPages(m: VirtMachine): number[] {
   const pages: number[] = [];
   const count = m.ram.size / PAGE_SIZE;
   for (let p = 0; p < count; p++) {
+    if (m.ram.neverWritten(p)) continue;
     const end = (p + 1) * WORDS_PER_PAGE;
     for (let i = p * WORDS_PER_PAGE; i < end; i++) {
       if (w[i] !== 0) {
