@@ -44,7 +44,6 @@ export const SNAPSHOT_FORMAT_VERSION = 2;
 const PREAMBLE_BYTES = 16;
 const PAGE_RECORD_BYTES = 4 + PAGE_SIZE;
 const BLOCK_RECORD_BYTES = 4 + DISK_BLOCK_SIZE;
-const WORDS_PER_PAGE = PAGE_SIZE >>> 2;
 
 /** What a snapshot says about itself (returned by loadSnapshot and readSnapshotInfo). */
 export interface SnapshotInfo {
@@ -63,7 +62,7 @@ export interface SnapshotInfo {
 /** The snapshot of `machine` now, as bytes. `extra` is stored in the header and returned on load. */
 export function saveSnapshot(machine: VirtMachine, name: string, extra: Record<string, string> = {}): Uint8Array {
   const ram = machine.ram;
-  const pages = nonzeroPages(ram);
+  const pages = ram.nonzeroPages();
   const arena = machine.arena;
   const disks = machine.disks.map((d) => ({ slot: d.slot, image: d.overlay.image.digest, blocks: d.overlay.snapshotBlocks() }));
   const header: SnapshotHeader = {
@@ -153,14 +152,6 @@ function infoOf(h: SnapshotHeader, size: number): SnapshotInfo {
   return { name: h.name, icount: h.icount, machine: h.machine, ramPages: h.ramPages, htif: h.htif, exit: h.exit, extra: h.extra, bytes: size };
 }
 
-/** Indices of the RAM pages holding a nonzero byte, in increasing order. */
-function nonzeroPages(ram: Ram): number[] {
-  const pages: number[] = [];
-  const count = ram.size >>> PAGE_SHIFT;
-  for (let p = 0; p < count; p++) if (!ram.neverWritten(p) && !pageIsZero(ram, p)) pages.push(p);
-  return pages;
-}
-
 /**
  * Copies the stored pages in and zeroes every other page that is not zero already. Pages this
  * changes are noted as written, so dirty-page tracking sees them; pages already zero are only
@@ -169,7 +160,7 @@ function nonzeroPages(ram: Ram): number[] {
 function restoreRam(ram: Ram, records: Uint8Array, pageIndices: number[]): void {
   const zeroUpTo = (from: number, to: number): void => {
     for (let p = from; p < to; p++) {
-      if (ram.neverWritten(p) || pageIsZero(ram, p)) continue;
+      if (ram.pageIsZero(p)) continue;
       ram.u8.fill(0, p * PAGE_SIZE, (p + 1) * PAGE_SIZE);
       ram.noteWrite(ram.base + p * PAGE_SIZE);
     }
@@ -183,13 +174,6 @@ function restoreRam(ram: Ram, records: Uint8Array, pageIndices: number[]): void 
     next = p + 1;
   });
   zeroUpTo(next, ram.size >>> PAGE_SHIFT);
-}
-
-function pageIsZero(ram: Ram, page: number): boolean {
-  const w = ram.i32;
-  const end = (page + 1) * WORDS_PER_PAGE;
-  for (let i = page * WORDS_PER_PAGE; i < end; i++) if (w[i] !== 0) return false;
-  return true;
 }
 
 function truncated(part: string, need: number, have: number): SnapshotError {

@@ -42,7 +42,6 @@ interface PageVersions {
 }
 
 const ZERO_PAGE = new Uint8Array(PAGE_SIZE);
-const WORDS_PER_PAGE = PAGE_SIZE >>> 2;
 
 export class KeyframeStore<T> {
   private readonly frames: Keyframe<T>[] = [];
@@ -99,7 +98,7 @@ export class KeyframeStore<T> {
     }
     if (here !== this.base) throw new Error(`keyframe at ${icount}: the machine did not pass the keyframe at ${here?.icount}`);
     const first = this.frames.length === 0;
-    const pages = first ? nonzeroPages(m) : [...m.ram.keyframeDirtyPages()].sort((a, b) => a - b);
+    const pages = first ? m.ram.nonzeroPages() : [...m.ram.keyframeDirtyPages()].sort((a, b) => a - b);
     for (const p of pages) this.addVersion(p, icount, m.ram.u8.slice(p * PAGE_SIZE, (p + 1) * PAGE_SIZE));
     const frame: Keyframe<T> = {
       icount,
@@ -258,23 +257,6 @@ export class KeyframeStore<T> {
 
 function frameFixedBytes(frame: Keyframe<unknown>): number {
   return frame.arena.length + frame.disks.reduce((n, blocks) => n + blocks.reduce((m, [, b]) => m + b.length, 0), 0);
-}
-
-function nonzeroPages(m: VirtMachine): number[] {
-  const w = m.ram.i32;
-  const pages: number[] = [];
-  const count = m.ram.size / PAGE_SIZE;
-  for (let p = 0; p < count; p++) {
-    if (m.ram.neverWritten(p)) continue;
-    const end = (p + 1) * WORDS_PER_PAGE;
-    for (let i = p * WORDS_PER_PAGE; i < end; i++) {
-      if (w[i] !== 0) {
-        pages.push(p);
-        break;
-      }
-    }
-  }
-  return pages;
 }
 
 /** The index of the first element greater than `x` in ascending `a`. */

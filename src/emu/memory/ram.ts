@@ -107,9 +107,20 @@ export class Ram {
     this.watch[page] &= ~WATCH_FRESH;
   }
 
-  /** True when nothing has written the page since the RAM was made: it is all zeros. */
-  neverWritten(page: number): boolean {
-    return (this.watch[page] & WATCH_FRESH) !== 0;
+  /** True when the page holds only zeros; a page never written is known to, unread. */
+  pageIsZero(page: number): boolean {
+    if (this.watch[page] & WATCH_FRESH) return true;
+    const w = this.i32;
+    const end = (page + 1) * (PAGE_SIZE >>> 2);
+    for (let i = page * (PAGE_SIZE >>> 2); i < end; i++) if (w[i] !== 0) return false;
+    return true;
+  }
+
+  /** Indices of the pages holding a nonzero byte, in increasing order (the first keyframe's, a snapshot's). */
+  nonzeroPages(): number[] {
+    const pages: number[] = [];
+    for (let p = 0; p < this.watch.length; p++) if (!this.pageIsZero(p)) pages.push(p);
+    return pages;
   }
 
   /** Marks a page the hart has compiled code from. */
