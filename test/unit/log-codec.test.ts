@@ -8,7 +8,7 @@ import { ByteReader } from '../../src/replay/log/byte-reader.js';
 import { ByteWriter } from '../../src/replay/log/byte-writer.js';
 import { decodeEvent, decodeEventAt, encodeEvent, skimEvent, type SkimmedEvent } from '../../src/replay/log/event-codec.js';
 import { LogError } from '../../src/replay/log/log-error.js';
-import { EventKind } from '../../src/shared/log-events.js';
+import { EventKind, type LogEvent } from '../../src/shared/log-events.js';
 import { randomEvent, SeededRandom } from './log-sample-events.js';
 
 test('varints are LEB128: 7 bits a byte, low first, up to 2^53 - 1', () => {
@@ -73,32 +73,34 @@ test('damaged values are refused when read, with a LogError, not a wrong number'
   assert.throws(() => new ByteReader(new Uint8Array(8), 2, 4).u32(), LogError);
 });
 
-test('every event kind survives encode and decode, field for field', () => {
-  const rng = new SeededRandom(7);
+/** 2,000 events of every kind (End first), each with the icount its delta is taken from; returns the kinds seen. */
+function eachRandomEvent(seed: number, visit: (e: LogEvent, previous: number) => void): Set<number> {
+  const rng = new SeededRandom(seed);
   const seen = new Set<number>();
   let previous = 0;
   for (let i = 0; i < 2000; i++) {
     const icount = previous + rng.pick([0, 1, 1000, 2 ** 40]);
     const e = i === 0 ? { kind: EventKind.End, icount } as const : randomEvent(rng, icount);
     seen.add(e.kind);
+    visit(e, previous);
+    previous = icount;
+  }
+  return seen;
+}
+
+test('every event kind survives encode and decode, field for field', () => {
+  const seen = eachRandomEvent(7, (e, previous) => {
     const w = new ByteWriter();
     encodeEvent(w, e, previous);
     const r = new ByteReader(w.copy());
     assert.deepEqual(decodeEvent(r, previous), e);
     assert.equal(r.remaining, 0, `all bytes of ${JSON.stringify(e, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))} consumed`);
-    previous = icount;
-  }
+  });
   assert.deepEqual([...seen].sort((a, b) => a - b), Object.values(EventKind).sort((a, b) => a - b));
 });
 
 test('the skim steps over every kind exactly as decoding does, keeping the cause or byte count; one event decodes alone at its offset', () => {
-  const rng = new SeededRandom(8);
-  const seen = new Set<number>();
-  let previous = 0;
-  for (let i = 0; i < 2000; i++) {
-    const icount = previous + rng.pick([0, 1, 1000, 2 ** 40]);
-    const e = i === 0 ? { kind: EventKind.End, icount } as const : randomEvent(rng, icount);
-    seen.add(e.kind);
+  const seen = eachRandomEvent(8, (e, previous) => {
     const w = new ByteWriter();
     w.u8(0xee); // something before the event, as in a payload
     encodeEvent(w, e, previous);
@@ -108,10 +110,9 @@ test('the skim steps over every kind exactly as decoding does, keeping the cause
     skimEvent(r, previous, skimmed);
     assert.equal(r.remaining, 0, `the skim of kind ${e.kind} consumed every byte`);
     const value = 'cause' in e ? e.cause : e.kind === EventKind.SerialWrite ? e.count : e.kind === EventKind.SerialInput ? e.bytes.length : 0;
-    assert.deepEqual(skimmed, { kind: e.kind, icount, value });
-    assert.deepEqual(decodeEventAt(new ByteReader(bytes, 1), icount), e);
-    previous = icount;
-  }
+    assert.deepEqual(skimmed, { kind: e.kind, icount: e.icount, value });
+    assert.deepEqual(decodeEventAt(new ByteReader(bytes, 1), e.icount), e);
+  });
   assert.equal(seen.size, Object.values(EventKind).length);
 });
 
