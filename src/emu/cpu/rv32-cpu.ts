@@ -22,7 +22,7 @@ import type { JitHart } from './jit/region-compiler.js';
 import { PAGE_ALLOWED, Pmp } from './pmp.js';
 import { RVC_TABLE } from './rvc.js';
 import {
-  ACCESS_FETCH, ACCESS_LOAD, ACCESS_STORE, WALK_PAGE_FAULT, sv32Walk, type AccessType, type WalkContext,
+  ACCESS_FETCH, ACCESS_LOAD, ACCESS_STORE, WALK_PAGE_FAULT, leafAllows, sv32Walk, type AccessType, type WalkContext, type WalkLeaf,
 } from './sv32.js';
 
 /** One shared object thrown to unwind from inside an instruction to the trap path. */
@@ -41,6 +41,13 @@ const INTERRUPT_PRIORITY = [C.IRQ_M_EXT, C.IRQ_M_SOFT, C.IRQ_M_TIMER, C.IRQ_S_EX
  * a flush is a new generation (no clearing) and guests walking many pages keep their entries.
  */
 const TLB_ENTRIES = 2048;
+/**
+ * The most instructions one call of a compiled function runs. Calls that return soon let V8
+ * optimize a function for its next call, where one that loops on is compiled mid-loop (on-stack
+ * replacement), and V8 11 keeps such code even after it has to leave it for missing type
+ * feedback: a function of the paging benchmark left it once a call, 800 times, at its exit.
+ */
+const RUN_SLICE = 4096;
 /** TLB tags are vpn | generation << 20; generations 0–2047 fit a positive int32. */
 const TLB_GENERATIONS = 2048;
 
@@ -86,6 +93,8 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
   private readonly ptePmpCheck = (pa: number): boolean => this.pmp.allows(pa, 4, ACCESS_LOAD, C.PRV_S);
   private readonly fetchCtx: WalkContext = { satp: 0, priv: C.PRV_M, sum: false, mxr: false };
   private readonly dataCtx: WalkContext = { satp: 0, priv: C.PRV_M, sum: false, mxr: false };
+  /** The leaf PTE of the last data walk. */
+  private readonly walkLeaf: WalkLeaf = { pte: 0 };
   private readonly tlbTag = new Int32Array(3 * TLB_ENTRIES).fill(-1);
   private readonly tlbPage = new Float64Array(3 * TLB_ENTRIES);
   /** The same page as an offset from the start of RAM (int32: the fast paths add and compare
@@ -337,7 +346,8 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
               const run = breakPage ? region.checkedEntries.get(pc)?.() : region.entries.get(pc);
               if (run !== undefined) {
                 inRegion = true;
-                run(pc, icount, limit);
+                // At most RUN_SLICE instructions a call (see there); the first block always fits.
+                run(pc, icount, limit - icount > RUN_SLICE ? icount + RUN_SLICE : limit);
                 inRegion = false;
                 const exit = jit.exit;
                 if (exit.icount !== icount) {
@@ -741,18 +751,37 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
       const vpn = va >>> 12;
       const i = access * TLB_ENTRIES + (vpn & (TLB_ENTRIES - 1));
       if (this.tlbTag[i] === (vpn | this.tlbStamp)) return this.tlbPage[i] + (va & 0xfff);
-      const page = sv32Walk(this.ram, fetch ? this.fetchCtx : this.dataCtx, va, access, false, this.ptePmpCheck);
+      const page = sv32Walk(this.ram, fetch ? this.fetchCtx : this.dataCtx, va, access, false, this.ptePmpCheck, this.walkLeaf);
       if (page < 0) this.raise(page === WALK_PAGE_FAULT ? PAGE_FAULT_CAUSE[access] : ACCESS_FAULT_CAUSE[access], va);
       pa = page + (va & 0xfff);
       if (!this.pmp.applies(priv) || this.pmp.pageVerdict(page, access, priv) === PAGE_ALLOWED) {
-        this.tlbTag[i] = vpn | this.tlbStamp;
-        this.tlbPage[i] = page;
-        this.tlbOff[i] = (page - this.ramBase) | 0;
+        this.fillTlb(i, vpn, page);
+        if (!fetch) this.fillTwin(vpn, page, access === ACCESS_LOAD ? ACCESS_STORE : ACCESS_LOAD, priv);
         return pa;
       }
     }
     if (this.pmp.applies(priv) && !this.pmp.allows(pa, size, access, priv)) this.raise(ACCESS_FAULT_CAUSE[access], va);
     return pa;
+  }
+
+  private fillTlb(i: number, vpn: number, page: number): void {
+    this.tlbTag[i] = vpn | this.tlbStamp;
+    this.tlbPage[i] = page;
+    this.tlbOff[i] = (page - this.ramBase) | 0;
+  }
+
+  /**
+   * After a data walk, the page's entry for the other kind of data access too, when that access
+   * would find the leaf PTE as it is and leave it so: a load after a store always may; a store
+   * after a load only if the page is writable and already dirty (else its walk sets D). Accesses
+   * to a page read and written then cost one walk, as in QEMU, whose entries hold both.
+   */
+  private fillTwin(vpn: number, page: number, other: AccessType, priv: number): void {
+    const pte = this.walkLeaf.pte;
+    if (!leafAllows(pte, other, this.dataCtx.mxr)) return;
+    if (other === ACCESS_STORE && (pte & C.PTE_D) === 0) return;
+    if (this.pmp.applies(priv) && this.pmp.pageVerdict(page, other, priv) !== PAGE_ALLOWED) return;
+    this.fillTlb(other * TLB_ENTRIES + (vpn & (TLB_ENTRIES - 1)), vpn, page);
   }
 
   /** Translates the page holding `pc` for fetching and returns the RAM offset of the page's start. */

@@ -25,6 +25,11 @@ export interface WalkContext {
   mxr: boolean;
 }
 
+/** Where a successful walk leaves the leaf PTE as it now is in memory (A and D set as needed). */
+export interface WalkLeaf {
+  pte: number;
+}
+
 /**
  * Translates `va` and returns the physical address of its page (a multiple of 4096), or one of
  * WALK_PAGE_FAULT / WALK_ACCESS_FAULT. Sets A (and D for stores) in the leaf PTE, unless
@@ -34,6 +39,7 @@ export function sv32Walk(
   ram: Ram, ctx: WalkContext, va: number, access: AccessType, inspect = false,
   /** PMP's word on reading a page-table entry at this physical address (an S-mode load). */
   pteAllowed: (pa: number) => boolean = () => true,
+  leaf?: WalkLeaf,
 ): number {
   let table = (ctx.satp & SATP32_PPN) * 4096;
   for (let level = 1; level >= 0; level--) {
@@ -54,18 +60,24 @@ export function sv32Walk(
     } else if (pte & PTE_U) {
       if (access === ACCESS_FETCH || !ctx.sum) return WALK_PAGE_FAULT;
     }
-    if (access === ACCESS_FETCH && (pte & PTE_X) === 0) return WALK_PAGE_FAULT;
-    if (access === ACCESS_LOAD && (pte & PTE_R) === 0 && !(ctx.mxr && (pte & PTE_X))) return WALK_PAGE_FAULT;
-    if (access === ACCESS_STORE && (pte & PTE_W) === 0) return WALK_PAGE_FAULT;
+    if (!leafAllows(pte, access, ctx.mxr)) return WALK_PAGE_FAULT;
     if (level === 1 && (ppn & 0x3ff) !== 0) return WALK_PAGE_FAULT; // misaligned megapage
     const want = PTE_A | (access === ACCESS_STORE ? PTE_D : 0);
     if ((pte & want) !== want && !inspect) {
       ram.i32[pteIndex] = pte | want;
       ram.noteWrite(ptePa);
     }
+    if (leaf !== undefined) leaf.pte = inspect ? pte : pte | want;
     const ppnPage = level === 1 ? (ppn & ~0x3ff) | ((va >>> 12) & 0x3ff) : ppn;
     return ppnPage * 4096;
   }
   return WALK_PAGE_FAULT;
+}
+
+/** The leaf PTE's R/W/X bits allow the access (the U-bit rules apply to all data accesses alike). */
+export function leafAllows(pte: number, access: AccessType, mxr: boolean): boolean {
+  if (access === ACCESS_FETCH) return (pte & PTE_X) !== 0;
+  if (access === ACCESS_LOAD) return (pte & PTE_R) !== 0 || (mxr && (pte & PTE_X) !== 0);
+  return (pte & PTE_W) !== 0;
 }
 

@@ -8,7 +8,7 @@
 
 #define VA_A        0x40000000  /* page_a, RW, A and D clear at first */
 #define VA_B        0x40001000  /* page_b, later page_c */
-#define VA_RO       0x40002000  /* page_a read-only */
+#define VA_RO       0x40002000  /* page_a read-only (A and D set: nothing but W keeps a store out) */
 #define VA_NX       0x40003000  /* page_a read-write, not executable */
 #define VA_CODE     0x40004000  /* code_page, RX, A clear */
 #define VA_UNMAPPED 0x40005000
@@ -41,6 +41,35 @@
   TRAP_CHECK_FIELD_ADDR TRAP_EPC, .Linsn\@
 .endm
 
+/* Runs `first` and then `insn` in S with no trap between them: what `first` left in the TLB
+ * is there for `insn`. */
+.macro IN_S_BOTH first, insn:vararg
+  TRAP_EXPECT .Lresume\@
+  MRET_TO MSTATUS_MPP_S, .Linsn\@
+.Linsn\@:
+  \first
+  \insn
+  ecall
+.Lresume\@:
+  TRAP_CHECK CAUSE_SUPERVISOR_ECALL
+.endm
+
+/* Runs `first` and then `insn` in S as IN_S_BOTH does, and expects page fault `cause` at `va`
+ * on `insn`. */
+.macro S_FAULT_AFTER cause, va, first, insn:vararg
+  TRAP_EXPECT .Lresume\@
+  MRET_TO MSTATUS_MPP_S, .Lfirst\@
+.Lfirst\@:
+  \first
+.Linsn\@:
+  \insn
+  CHECK_NEVER
+.Lresume\@:
+  TRAP_CHECK \cause
+  TRAP_CHECK_FIELD TRAP_TVAL, \va
+  TRAP_CHECK_FIELD_ADDR TRAP_EPC, .Linsn\@
+.endm
+
 .macro PTE_FLAGS out, va
   SV32_GET_L0 \out, l0, \va
   andi \out, \out, 0xff
@@ -53,7 +82,7 @@ TEST_BEGIN "priv-paging"
   SV32_POINT root, VA_A, l0
   SV32_MAP l0, VA_A, page_a, PTE_V | PTE_R | PTE_W
   SV32_MAP l0, VA_B, page_b, PTE_V | PTE_R | PTE_W | PTE_A | PTE_D
-  SV32_MAP l0, VA_RO, page_a, PTE_V | PTE_R | PTE_A
+  SV32_MAP l0, VA_RO, page_a, PTE_V | PTE_R | PTE_A | PTE_D
   SV32_MAP l0, VA_NX, page_a, PTE_V | PTE_R | PTE_W | PTE_A | PTE_D
   SV32_MAP l0, VA_CODE, code_page, PTE_V | PTE_R | PTE_X
   SV32_MAP l0, VA_WONLY, page_a, PTE_V | PTE_W | PTE_A | PTE_D
@@ -106,6 +135,18 @@ TEST_BEGIN "priv-paging"
   IN_S sw a3, 12(a2)
   PTE_FLAGS a4, VA_A
   CHECK a4, PTE_V | PTE_R | PTE_W | PTE_A | PTE_D
+  /* A store right after a load of a clean page still sets D (the load's translation must not
+   * serve the store), and a load after a store finds the page. */
+  SV32_MAP l0, VA_A, page_a, PTE_V | PTE_R | PTE_W
+  sfence.vma
+  IN_S_BOTH "lw a3, 4(a2)", sw a3, 16(a2)
+  PTE_FLAGS a4, VA_A
+  CHECK a4, PTE_V | PTE_R | PTE_W | PTE_A | PTE_D
+  SV32_MAP l0, VA_A, page_a, PTE_V | PTE_R | PTE_W
+  sfence.vma
+  li a3, 0x0badcafe
+  IN_S_BOTH "sw a3, 20(a2)", lw a5, 20(a2)
+  CHECK a5, 0x0badcafe
   /* Fetching sets A on an executable page. */
   li a0, 0
   li a2, VA_CODE
@@ -121,6 +162,8 @@ TEST_BEGIN "priv-paging"
   li a2, VA_RO + 0x10
   S_FAULT CAUSE_STORE_PAGE_FAULT, VA_RO + 0x10, sw a3, 0(a2)
   S_FAULT CAUSE_STORE_PAGE_FAULT, VA_RO + 0x10, amoadd.w a3, a3, (a2)
+  /* A load's translation of a read-only page does not let a store through. */
+  S_FAULT_AFTER CAUSE_STORE_PAGE_FAULT, VA_RO + 0x10, "lw a3, 0(a2)", sw a3, 0(a2)
   /* A fetch fault reports the target: mepc = stval = the virtual address jumped to. */
   li a2, VA_NX
   TRAP_EXPECT 1f
