@@ -328,6 +328,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     let region: Region | undefined; // the fetch page's, when compiled
     let inRegion = false; // an access in compiled code may trap: its pc is in jit.exit
     let nearLimit = false; // the limit cut a block: the interpreter finishes this run
+    let fellThrough = -1; // the pc after the last interpreted instruction, when it did not jump
     for (;;) {
       try {
         while (icount < limit) {
@@ -353,14 +354,16 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
                 if (exit.icount !== icount) {
                   pc = exit.pc;
                   icount = exit.icount;
+                  fellThrough = -1;
                   if (this.limit < limit) limit = this.limit;
                   continue;
                 }
                 // The limit cuts the block here: the interpreter goes on to the limit.
                 nearLimit = true;
               } else {
-                // No block starts here: interpret this one.
-                region = jit.missed(region, fetchOff >>> 12, pc);
+                // No block starts here: interpret this one. Where the interpreter got here by
+                // running on from the instruction before, no jump arrives here: it is no entry.
+                region = jit.missed(region, fetchOff >>> 12, pc, pc !== fellThrough);
               }
             } else {
               region = jit.interpreted(fetchOff >>> 12, pc & ~0xfff, pc);
@@ -511,6 +514,8 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
               this.illegal(inst);
           }
           x[0] = 0;
+          const step = (npc - pc) | 0;
+          fellThrough = step === 2 || step === 4 ? npc : -1;
           pc = npc;
           icount++;
         }
@@ -535,6 +540,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
         pc = this.enterTrap(TRAP.cause, TRAP.tval, pc >>> 0, false) | 0;
         c[C_ICOUNT] = ++icount;
         fetchVpn = -1;
+        fellThrough = -1;
         if (this.limit < limit) limit = this.limit;
       }
     }

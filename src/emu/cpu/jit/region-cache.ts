@@ -75,10 +75,16 @@ export class RegionCache {
     return this.compile(page, pageVa, [pc], 0);
   }
 
-  /** Execution arrived at `pc` in the region's page where it has no block; returns the region to use now. */
-  missed(region: Region, page: number, pc: number): Region {
+  /**
+   * Execution is at `pc` in the region's page where it has no block; returns the region to use
+   * now. Only `arrived` pcs (reached by a jump, a return, a trap or the end of a compiled run,
+   * not by the interpreter running on) count towards growing the region: they are where blocks
+   * start.
+   */
+  missed(region: Region, page: number, pc: number, arrived: boolean): Region {
     if (region.rejected.has(pc)) return region;
     this.ran(page, pc);
+    if (!arrived) return region;
     region.misses.set(pc, (region.misses.get(pc) ?? 0) + 1);
     if (++region.missCount < HOT_MISSES * Math.min(region.compiles, 64)) return region;
     // The pcs arrived at more than once become entries (a loop's are arrived at every turn).
