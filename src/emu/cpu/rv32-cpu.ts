@@ -22,7 +22,7 @@ import type { JitHart } from './jit/region-compiler.js';
 import { PAGE_ALLOWED, Pmp } from './pmp.js';
 import { RVC_TABLE } from './rvc.js';
 import {
-  ACCESS_FETCH, ACCESS_LOAD, ACCESS_STORE, WALK_PAGE_FAULT, leafAllows, sv32Walk, type AccessType, type WalkContext, type WalkLeaf,
+  ACCESS_FETCH, ACCESS_LOAD, ACCESS_STORE, TLB_ENTRIES, WALK_PAGE_FAULT, leafAllows, sv32Walk, type AccessType, type WalkContext, type WalkLeaf,
 } from './sv32.js';
 
 /** One shared object thrown to unwind from inside an instruction to the trap path. */
@@ -36,11 +36,6 @@ const PAGE_FAULT_CAUSE = [C.CAUSE_FETCH_PAGE_FAULT, C.CAUSE_LOAD_PAGE_FAULT, C.C
 const ACCESS_FAULT_CAUSE = [C.CAUSE_FETCH_ACCESS, C.CAUSE_LOAD_ACCESS, C.CAUSE_STORE_ACCESS];
 /** Interrupts in the order the spec gives for simultaneous ones: MEI, MSI, MTI, SEI, SSI, STI. */
 const INTERRUPT_PRIORITY = [C.IRQ_M_EXT, C.IRQ_M_SOFT, C.IRQ_M_TIMER, C.IRQ_S_EXT, C.IRQ_S_SOFT, C.IRQ_S_TIMER];
-/**
- * TLB entries per access type, direct-mapped by the low bits of the page number. Large, because
- * a flush is a new generation (no clearing) and guests walking many pages keep their entries.
- */
-const TLB_ENTRIES = 2048;
 /**
  * The most instructions one call of a compiled function runs. Calls that return soon let V8
  * optimize a function for its next call, where one that loops on is compiled mid-loop (on-stack
@@ -84,10 +79,6 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
   // Derived state, rebuilt from the arena by translationChanged().
   private vmFetch = false;
   private vmData = false;
-  /** Data accesses must take the general path: translation, or PMP checks that can matter. */
-  private slowData = false;
-  /** Data accesses translate through the TLB, whose hits need nothing more (no watchpoints). */
-  private tlbData = false;
   /** The page being fetched from may be cached by the loop (PMP decides for all of it). */
   private fetchCacheable = true;
   private readonly ptePmpCheck = (pa: number): boolean => this.pmp.allows(pa, 4, ACCESS_LOAD, C.PRV_S);
@@ -97,23 +88,26 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
   private readonly walkLeaf: WalkLeaf = { pte: 0 };
   private readonly tlbTag = new Int32Array(3 * TLB_ENTRIES).fill(-1);
   private readonly tlbPage = new Float64Array(3 * TLB_ENTRIES);
-  /** The same page as an offset from the start of RAM (int32: the fast paths add and compare
-   * small integers, where the physical address above 2^31 would be a double). */
-  private readonly tlbOff = new Int32Array(3 * TLB_ENTRIES);
+  /**
+   * The RAM fast path of loads and stores, in every mode (JitHart): tags and pages as RAM offsets
+   * (int32: physical addresses above 2^31 would be doubles), indexed as the TLB. An entry means
+   * an access of its type to the page needs nothing but the RAM access: the page is RAM, PMP
+   * allows the whole page, and no watchpoint is set (none is filled while watching).
+   */
+  readonly dataTag = new Int32Array(3 * TLB_ENTRIES).fill(-1);
+  readonly dataOff = new Int32Array(3 * TLB_ENTRIES);
   /** The current generation, shifted: tags of older generations no longer match. */
-  private tlbStamp = 0;
+  tlbStamp = 0;
   /** The instruction being executed, for mtval on illegal instruction. */
   private inst = 0;
   /** Compiled code of hot pages (undefined: the interpreter alone, the reference). */
   private jit: RegionCache | undefined;
 
-  private readonly ram8: Uint8Array;
-  private readonly ram16: Uint16Array;
-  private readonly ram32: Int32Array;
-  private readonly ramWatch: Uint8Array;
+  readonly ram8: Uint8Array;
+  readonly ram16: Uint16Array;
+  readonly ram32: Int32Array;
+  readonly ramWatch: Uint8Array;
   private readonly ramBase: number;
-  /** ramBase as an int32, for offsets computed in int32 arithmetic. */
-  private readonly ramBias: number;
   private readonly ramSize: number;
 
   constructor(
@@ -129,11 +123,10 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     this.ram32 = ram.i32;
     this.ramWatch = ram.watch;
     this.ramBase = ram.base;
-    this.ramBias = ram.base | 0;
     this.ramSize = ram.size;
     this.s[S_PRIV] = C.PRV_M;
     // Watching sends every data access down the general path, where the watch check sits.
-    this.debug.onWatchingChanged = () => this.translationChanged();
+    this.debug.onWatchingChanged = () => this.flushTlb();
   }
 
   /**
@@ -195,11 +188,12 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     // drop the code of the bytes they change.
     this.pmp.rebuild(this.s);
     this.translationChanged();
+    this.flushTlb();
   }
 
   pmpChanged(): void {
     this.pmp.rebuild(this.s);
-    this.translationChanged();
+    this.flushTlb();
   }
 
   /**
@@ -253,17 +247,17 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     const dataPriv = (ms & C.MSTATUS_MPRV) && priv === C.PRV_M ? (ms & C.MSTATUS_MPP) >>> C.MSTATUS_MPP_SHIFT : priv;
     this.vmFetch = paging && priv < C.PRV_M;
     this.vmData = paging && dataPriv < C.PRV_M;
-    this.slowData = this.vmData || this.pmp.applies(dataPriv) || this.debug.watching;
-    this.tlbData = this.vmData && !this.debug.watching;
     const sum = (ms & C.MSTATUS_SUM) !== 0;
     const mxr = (ms & C.MSTATUS_MXR) !== 0;
-    // Field by field: this runs on every trap and CSR write, so it allocates nothing.
+    // Field by field: this runs on every trap and CSR write, so it allocates nothing. A trap or
+    // return that leaves all of it as it was (M-mode code taking an interrupt) keeps the TLB.
     const f = this.fetchCtx;
+    const d = this.dataCtx;
+    if (f.satp === satp && f.priv === priv && d.priv === dataPriv && f.sum === sum && f.mxr === mxr) return;
     f.satp = satp;
     f.priv = priv;
     f.sum = sum;
     f.mxr = mxr;
-    const d = this.dataCtx;
     d.satp = satp;
     d.priv = dataPriv;
     d.sum = sum;
@@ -635,7 +629,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
       }
       if ((inst & 0xfe007fff) === 0x12000073) { // SFENCE.VMA
         if (priv === C.PRV_U || (priv === C.PRV_S && (s[S_MSTATUS] & C.MSTATUS_TVM))) this.illegal(inst);
-        this.translationChanged();
+        this.flushTlb();
         return npc;
       }
       return this.illegal(inst);
@@ -761,19 +755,31 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
       if (page < 0) this.raise(page === WALK_PAGE_FAULT ? PAGE_FAULT_CAUSE[access] : ACCESS_FAULT_CAUSE[access], va);
       pa = page + (va & 0xfff);
       if (!this.pmp.applies(priv) || this.pmp.pageVerdict(page, access, priv) === PAGE_ALLOWED) {
-        this.fillTlb(i, vpn, page);
+        this.fillTlb(i, vpn, page, !fetch);
         if (!fetch) this.fillTwin(vpn, page, access === ACCESS_LOAD ? ACCESS_STORE : ACCESS_LOAD, priv);
         return pa;
       }
+    } else if (!fetch && (!this.pmp.applies(priv) || this.pmp.pageVerdict(va - (va & 0xfff), access, priv) === PAGE_ALLOWED)) {
+      const vpn = va >>> 12;
+      this.fillData(access * TLB_ENTRIES + (vpn & (TLB_ENTRIES - 1)), vpn, va - (va & 0xfff));
+      return pa;
     }
     if (this.pmp.applies(priv) && !this.pmp.allows(pa, size, access, priv)) this.raise(ACCESS_FAULT_CAUSE[access], va);
     return pa;
   }
 
-  private fillTlb(i: number, vpn: number, page: number): void {
+  private fillTlb(i: number, vpn: number, page: number, data: boolean): void {
     this.tlbTag[i] = vpn | this.tlbStamp;
     this.tlbPage[i] = page;
-    this.tlbOff[i] = (page - this.ramBase) | 0;
+    if (data) this.fillData(i, vpn, page);
+  }
+
+  /** The data fast path's entry for a page that needs no check (not while watchpoints are set). */
+  private fillData(i: number, vpn: number, page: number): void {
+    const off = page - this.ramBase;
+    if (off < 0 || off >= this.ramSize || this.debug.watching) return;
+    this.dataTag[i] = vpn | this.tlbStamp;
+    this.dataOff[i] = off;
   }
 
   /**
@@ -787,7 +793,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     if (!leafAllows(pte, other, this.dataCtx.mxr)) return;
     if (other === ACCESS_STORE && (pte & C.PTE_D) === 0) return;
     if (this.pmp.applies(priv) && this.pmp.pageVerdict(page, other, priv) !== PAGE_ALLOWED) return;
-    this.fillTlb(other * TLB_ENTRIES + (vpn & (TLB_ENTRIES - 1)), vpn, page);
+    this.fillTlb(other * TLB_ENTRIES + (vpn & (TLB_ENTRIES - 1)), vpn, page, true);
   }
 
   /** Translates the page holding `pc` for fetching and returns the RAM offset of the page's start. */
@@ -809,97 +815,56 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
   }
 
   // ---- loads and stores; misaligned ones are split into bytes, as QEMU performs them ----
-  // load8 … store32 are the accesses of the interpreter and of compiled code (JitHart).
-  // Each takes the address as an int32 (the loop computes it so). Without translation, the RAM
-  // offset is an int32 difference: with RAM no larger than 2 GiB, addresses outside RAM land
-  // outside [0, size). Translated (Sv32, 34-bit physical) addresses take the exact path.
+  // load8 … store32 are the accesses of the interpreter and of compiled code (JitHart), which
+  // makes the same fast-path test inline first. Each takes the address as an int32 (the loop
+  // computes it so). A page in the data fast path (dataTag) is RAM that needs no check; anything
+  // else (a first access since a flush, I/O, PMP that decides by the byte, watchpoints,
+  // misalignment, faults) takes the general path, which fills the fast path where it can.
 
   load8(va: number): number {
-    if (!this.slowData) {
-      const off = (va - this.ramBias) | 0;
-      if (off >= 0 && off < this.ramSize) return this.ram8[off];
-    } else if (this.tlbData) {
-      const off = this.tlbHit(va, ACCESS_LOAD);
-      if (off >= 0 && off < this.ramSize) return this.ram8[off];
-    }
+    const off = this.dataHit(va, ACCESS_LOAD);
+    if (off >= 0) return this.ram8[off];
     return this.load8At(va >>> 0);
   }
 
   load16(va: number): number {
-    if (!this.slowData) {
-      const off = (va - this.ramBias) | 0;
-      if ((off & 1) === 0 && off >= 0 && off < this.ramSize) return this.ram16[off >> 1];
-    } else if (this.tlbData) {
-      const off = this.tlbHit(va, ACCESS_LOAD);
-      if ((off & 1) === 0 && off >= 0 && off < this.ramSize) return this.ram16[off >> 1];
-    }
+    const off = this.dataHit(va, ACCESS_LOAD);
+    if (off >= 0 && (off & 1) === 0) return this.ram16[off >> 1];
     return this.load16At(va >>> 0);
   }
 
   load32(va: number): number {
-    if (!this.slowData) {
-      const off = (va - this.ramBias) | 0;
-      if ((off & 3) === 0 && off >= 0 && off < this.ramSize) return this.ram32[off >> 2];
-    } else if (this.tlbData) {
-      const off = this.tlbHit(va, ACCESS_LOAD);
-      if ((off & 3) === 0 && off >= 0 && off < this.ramSize) return this.ram32[off >> 2];
-    }
+    const off = this.dataHit(va, ACCESS_LOAD);
+    if (off >= 0 && (off & 3) === 0) return this.ram32[off >> 2];
     return this.load32At(va >>> 0);
   }
 
   store8(va: number, v: number): void {
-    if (!this.slowData) {
-      const off = (va - this.ramBias) | 0;
-      if (off >= 0 && off < this.ramSize) {
-        this.ram8[off] = v;
-        if (this.ramWatch[off >> 12] !== 0) this.ram.onStore(this.ramBase + off, 1);
-        return;
-      }
-    } else if (this.tlbData) {
-      const off = this.tlbHit(va, ACCESS_STORE);
-      if (off >= 0 && off < this.ramSize) {
-        this.ram8[off] = v;
-        if (this.ramWatch[off >> 12] !== 0) this.ram.onStore(this.ramBase + off, 1);
-        return;
-      }
+    const off = this.dataHit(va, ACCESS_STORE);
+    if (off >= 0) {
+      this.ram8[off] = v;
+      if (this.ramWatch[off >> 12] !== 0) this.ram.onStore(this.ramBase + off, 1);
+      return;
     }
     this.store8At(va >>> 0, v);
   }
 
   store16(va: number, v: number): void {
-    if (!this.slowData) {
-      const off = (va - this.ramBias) | 0;
-      if ((off & 1) === 0 && off >= 0 && off < this.ramSize) {
-        this.ram16[off >> 1] = v;
-        if (this.ramWatch[off >> 12] !== 0) this.ram.onStore(this.ramBase + off, 2);
-        return;
-      }
-    } else if (this.tlbData) {
-      const off = this.tlbHit(va, ACCESS_STORE);
-      if ((off & 1) === 0 && off >= 0 && off < this.ramSize) {
-        this.ram16[off >> 1] = v;
-        if (this.ramWatch[off >> 12] !== 0) this.ram.onStore(this.ramBase + off, 2);
-        return;
-      }
+    const off = this.dataHit(va, ACCESS_STORE);
+    if (off >= 0 && (off & 1) === 0) {
+      this.ram16[off >> 1] = v;
+      if (this.ramWatch[off >> 12] !== 0) this.ram.onStore(this.ramBase + off, 2);
+      return;
     }
     this.store16At(va >>> 0, v);
   }
 
   store32(va: number, v: number): void {
-    if (!this.slowData) {
-      const off = (va - this.ramBias) | 0;
-      if ((off & 3) === 0 && off >= 0 && off < this.ramSize) {
-        this.ram32[off >> 2] = v;
-        if (this.ramWatch[off >> 12] !== 0) this.ram.onStore(this.ramBase + off, 4);
-        return;
-      }
-    } else if (this.tlbData) {
-      const off = this.tlbHit(va, ACCESS_STORE);
-      if ((off & 3) === 0 && off >= 0 && off < this.ramSize) {
-        this.ram32[off >> 2] = v;
-        if (this.ramWatch[off >> 12] !== 0) this.ram.onStore(this.ramBase + off, 4);
-        return;
-      }
+    const off = this.dataHit(va, ACCESS_STORE);
+    if (off >= 0 && (off & 3) === 0) {
+      this.ram32[off >> 2] = v;
+      if (this.ramWatch[off >> 12] !== 0) this.ram.onStore(this.ramBase + off, 4);
+      return;
     }
     this.store32At(va >>> 0, v);
   }
@@ -910,19 +875,22 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     if (generation === TLB_GENERATIONS) {
       generation = 0;
       this.tlbTag.fill(-1);
+      this.dataTag.fill(-1);
     }
     this.tlbStamp = generation << 20;
   }
 
-  /**
-   * The RAM offset of `va` when the TLB holds its page for `access` (a hit needs no PMP check:
-   * the TLB holds only pages PMP allows whole), or -1.
-   */
-  private tlbHit(va: number, access: AccessType): number {
+  /** The RAM offset of `va` when the data fast path holds its page for `access`, or -1. */
+  private dataHit(va: number, access: AccessType): number {
     const vpn = va >>> 12;
     const i = access * TLB_ENTRIES + (vpn & (TLB_ENTRIES - 1));
-    if (this.tlbTag[i] !== (vpn | this.tlbStamp)) return -1;
-    return this.tlbOff[i] + (va & 0xfff);
+    if (this.dataTag[i] !== (vpn | this.tlbStamp)) return -1;
+    return this.dataOff[i] + (va & 0xfff);
+  }
+
+  /** A store compiled code made to RAM at `off` (JitHart), for a page RAM watches. */
+  noteStore(off: number, size: number): void {
+    this.ram.onStore(this.ramBase + off, size);
   }
 
   // The general paths, with an unsigned virtual address: translation, misalignment, I/O.

@@ -12,6 +12,13 @@ export const ACCESS_LOAD = 1;
 export const ACCESS_STORE = 2;
 export type AccessType = typeof ACCESS_FETCH | typeof ACCESS_LOAD | typeof ACCESS_STORE;
 
+/**
+ * TLB entries per access type, direct-mapped by the low bits of the page number (index: access
+ * type × TLB_ENTRIES + page number mod TLB_ENTRIES). Large, because a flush is a new generation
+ * (no clearing) and guests walking many pages keep their entries.
+ */
+export const TLB_ENTRIES = 2048;
+
 /** Walk failed with a page fault (returned as a negative number so the caller raises it). */
 export const WALK_PAGE_FAULT = -1;
 /** A page-table entry lies outside RAM: an access fault. */

@@ -7,11 +7,14 @@
 // illegal, an instruction crossing the page end — ends the block before it, and the interpreter
 // runs that instruction (it is the reference for all of them).
 //
-// Loads and stores call the hart's own access functions (translation, PMP, watchpoints, I/O,
-// misalignment and traps stay in one place). Before each, the generated code writes the icount
-// and the instruction's page offset where the hart's trap path reads them; after each, a drop of
-// the hart's limit (a device asked for a stop, an interrupt line changed, code was overwritten)
-// ends the run at the next instruction, as the interpreter's loop would.
+// Loads and stores make the hart's fast-path test inline (the page's entry in its data fast
+// path, alignment) and read or write RAM themselves; anything else calls the hart's own access
+// functions (translation, PMP, watchpoints, I/O, misalignment and traps stay in one place). This
+// keeps what V8 compiles small, and its speed independent of V8's choices of what to inline.
+// Before a call, the generated code writes the icount and the instruction's page offset where
+// the hart's trap path reads them; after it, a drop of the hart's limit (a device asked for a
+// stop, an interrupt line changed, code was overwritten) ends the run at the next instruction,
+// as the interpreter's loop would. A store to a page RAM watches tells the hart the same way.
 //
 // The loop works with the pc's offset in the page, not the pc: guest addresses at 0x80000000 and
 // above are outside V8's small integers, and a pc kept as a heap number made every block
@@ -19,6 +22,7 @@
 
 import { C_ICOUNT } from '../rv32-state.js';
 import { RVC_TABLE } from '../rvc.js';
+import { ACCESS_LOAD, ACCESS_STORE, TLB_ENTRIES } from '../sv32.js';
 
 /** What generated code needs of the hart. */
 export interface JitHart {
@@ -26,6 +30,16 @@ export interface JitHart {
   readonly c: Float64Array;
   /** The interpreter's icount limit; lowered by requestStop() and interrupt changes. */
   readonly limit: number;
+  /** The data fast path (tags and RAM offsets of pages that need no check), and its generation. */
+  readonly dataTag: Int32Array;
+  readonly dataOff: Int32Array;
+  readonly tlbStamp: number;
+  readonly ram8: Uint8Array;
+  readonly ram16: Uint16Array;
+  readonly ram32: Int32Array;
+  /** RAM's per-page watch bits: a store to a watched page must be told (noteStore). */
+  readonly ramWatch: Uint8Array;
+  noteStore(off: number, size: number): void;
   load8(va: number): number;
   load16(va: number): number;
   load32(va: number): number;
@@ -184,6 +198,12 @@ function regionFunction(pageVa: number, group: ReadonlyMap<number, string>, hart
   const source = `'use strict';
 const x = hart.x;
 const c = hart.c;
+const tag = hart.dataTag;
+const page = hart.dataOff;
+const m8 = hart.ram8;
+const m16 = hart.ram16;
+const m32 = hart.ram32;
+const watched = hart.ramWatch;
 return function ${functionName(group)}(pc, icount, limit) {
   let off = (pc - ${pageVa | 0}) | 0;
   let b = numbers[off >>> 1];
@@ -286,14 +306,21 @@ function emit(d: DecodedInstruction, k: number, to: (pc: number) => number): Emi
       return { kind: 'jump', code: '', end: `icount += ${k + 1}; if (${cond}) { @GO(${to(target)})@ } else { @GO(${to(npc)})@ }`, targets: [target, npc] };
     }
     case 0x00: { // LOAD
-      const load = ['(hart.load8(va) << 24) >> 24', '(hart.load16(va) << 16) >> 16', 'hart.load32(va)', '', 'hart.load8(va)', 'hart.load16(va)', '', ''][f3];
-      if (load === '') return undefined;
-      return plain(`${access(to(pc), k)} { const va = (${a} + ${inst >> 20}) | 0; ${rd === 0 ? `${load};` : `x[${rd}] = ${load};`} } ${afterAccess(to(npc), k)}`);
+      const size = [1, 2, 4, 0, 1, 2, 0, 0][f3];
+      if (size === 0) return undefined;
+      const slow = ['(hart.load8(va) << 24) >> 24', '(hart.load16(va) << 16) >> 16', 'hart.load32(va)', '', 'hart.load8(va)', 'hart.load16(va)'][f3];
+      const fast = ['(m8[o] << 24) >> 24', '(m16[o >> 1] << 16) >> 16', 'm32[o >> 2]', '', 'm8[o]', 'm16[o >> 1]'][f3];
+      const into = (v: string): string => (rd === 0 ? `${v};` : `x[${rd}] = ${v};`);
+      return plain(`{ const va = (${a} + ${inst >> 20}) | 0; ${hit('va', ACCESS_LOAD, size)} { const o = page[e] + (va & 4095); ${rd === 0 ? '' : into(fast)} } `
+        + `else { ${access(to(pc), k)} ${into(slow)} ${afterAccess(to(npc), k)} } }`);
     }
     case 0x08: { // STORE
-      const store = ['store8', 'store16', 'store32'][f3];
-      if (store === undefined) return undefined;
-      return plain(`${access(to(pc), k)} hart.${store}((${a} + ${((inst >> 25) << 5) | rd}) | 0, ${b}); ${afterAccess(to(npc), k)}`);
+      const size = [1, 2, 4][f3];
+      if (size === undefined) return undefined;
+      const fast = ['m8[o]', 'm16[o >> 1]', 'm32[o >> 2]'][f3];
+      return plain(`{ const va = (${a} + ${((inst >> 25) << 5) | rd}) | 0; ${hit('va', ACCESS_STORE, size)} { const o = page[e] + (va & 4095); ${fast} = ${b}; `
+        + `if (watched[o >> 12] !== 0) { ${access(to(pc), k)} hart.noteStore(o, ${size}); ${afterAccess(to(npc), k)} } } `
+        + `else { ${access(to(pc), k)} hart.store${size * 8}(va, ${b}); ${afterAccess(to(npc), k)} } }`);
     }
     case 0x04: { // OP-IMM
       const imm = inst >> 20;
@@ -327,6 +354,16 @@ function emit(d: DecodedInstruction, k: number, to: (pc: number) => number): Emi
     default: // SYSTEM, AMO and the rest
       return undefined;
   }
+}
+
+/**
+ * The test for the data fast path, as the hart's own accesses make it: the page's entry for this
+ * kind of access is of the current generation (then RAM with nothing to check), and the access
+ * is aligned (a misaligned one is split into bytes on the general path). Sets `e`.
+ */
+function hit(va: string, type: number, size: number): string {
+  const aligned = size === 1 ? '' : ` && (${va} & ${size - 1}) === 0`;
+  return `const p = ${va} >>> 12; const e = (p & ${TLB_ENTRIES - 1}) + ${type * TLB_ENTRIES}; if (tag[e] === (p | hart.tlbStamp)${aligned})`;
 }
 
 /** Before an access: where the hart's trap path and devices look for the icount and the pc. */
