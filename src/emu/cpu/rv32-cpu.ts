@@ -301,8 +301,8 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
   run(limit: number): void {
     // icount, the limit and the fetch page live in locals while the loop runs. The arena's icount
     // is written back before every instruction that can reach a device, a CSR or a trap (loads,
-    // stores, AMOs, SYSTEM), and requestStop() is noticed after those same instructions: nothing
-    // else can ask for a stop or look at the count.
+    // stores, AMOs, SYSTEM): nothing else can look at it. requestStop() lowers this.limit, which
+    // the loop compares after each instruction it interprets and each run of compiled code.
     this.limit = limit;
     const x = this.x;
     const c = this.c;
@@ -375,138 +375,9 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
             if (inst === 0) this.raise(C.CAUSE_ILLEGAL_INSTRUCTION, half);
             npc = (pc + 2) | 0;
           }
-          const rd = (inst >> 7) & 31;
-          const rs1 = (inst >> 15) & 31;
-          const rs2 = (inst >> 20) & 31;
-          const f3 = (inst >> 12) & 7;
-          switch ((inst >>> 2) & 31) { // opcode[6:2]
-            case 0x0d: // LUI
-              x[rd] = inst & 0xfffff000;
-              break;
-            case 0x05: // AUIPC
-              x[rd] = pc + (inst & 0xfffff000);
-              break;
-            case 0x1b: // JAL
-              x[rd] = npc;
-              npc = (pc + (((inst >> 31) << 20) | (inst & 0xff000) | ((inst >>> 9) & 0x800) | ((inst >>> 20) & 0x7fe))) | 0;
-              break;
-            case 0x19: { // JALR
-              if (f3 !== 0) this.illegal(inst);
-              const target = (x[rs1] + (inst >> 20)) & ~1;
-              x[rd] = npc;
-              npc = target;
-              break;
-            }
-            case 0x18: { // BRANCH
-              const a = x[rs1];
-              const b = x[rs2];
-              let taken: boolean;
-              switch (f3) {
-                case 0: taken = a === b; break; // BEQ
-                case 1: taken = a !== b; break; // BNE
-                case 4: taken = a < b; break; // BLT
-                case 5: taken = a >= b; break; // BGE
-                case 6: taken = (a >>> 0) < (b >>> 0); break; // BLTU
-                case 7: taken = (a >>> 0) >= (b >>> 0); break; // BGEU
-                default: return this.illegal(inst);
-              }
-              if (taken) {
-                npc = (pc + (((inst >> 31) << 12) | ((inst << 4) & 0x800) | ((inst >>> 20) & 0x7e0) | ((inst >>> 7) & 0x1e))) | 0;
-              }
-              break;
-            }
-            case 0x00: { // LOAD
-              c[C_ICOUNT] = icount;
-              const va = (x[rs1] + (inst >> 20)) | 0;
-              switch (f3) {
-                case 0: x[rd] = (this.load8(va) << 24) >> 24; break; // LB
-                case 1: x[rd] = (this.load16(va) << 16) >> 16; break; // LH
-                case 2: x[rd] = this.load32(va); break; // LW
-                case 4: x[rd] = this.load8(va); break; // LBU
-                case 5: x[rd] = this.load16(va); break; // LHU
-                default: this.illegal(inst);
-              }
-              if (this.limit < limit) limit = this.limit;
-              break;
-            }
-            case 0x08: { // STORE
-              c[C_ICOUNT] = icount;
-              const va = (x[rs1] + (((inst >> 25) << 5) | rd)) | 0;
-              switch (f3) {
-                case 0: this.store8(va, x[rs2]); break; // SB
-                case 1: this.store16(va, x[rs2]); break; // SH
-                case 2: this.store32(va, x[rs2]); break; // SW
-                default: this.illegal(inst);
-              }
-              if (this.limit < limit) limit = this.limit;
-              break;
-            }
-            case 0x04: { // OP-IMM
-              const a = x[rs1];
-              const imm = inst >> 20;
-              switch (f3) {
-                case 0: x[rd] = a + imm; break; // ADDI
-                case 2: x[rd] = a < imm ? 1 : 0; break; // SLTI
-                case 3: x[rd] = (a >>> 0) < (imm >>> 0) ? 1 : 0; break; // SLTIU
-                case 4: x[rd] = a ^ imm; break; // XORI
-                case 6: x[rd] = a | imm; break; // ORI
-                case 7: x[rd] = a & imm; break; // ANDI
-                case 1: // SLLI
-                  if (inst >>> 25) this.illegal(inst);
-                  x[rd] = a << rs2;
-                  break;
-                default: // SRLI, SRAI
-                  if ((inst >>> 25) === 0) x[rd] = a >>> rs2;
-                  else if ((inst >>> 25) === 0x20) x[rd] = a >> rs2;
-                  else this.illegal(inst);
-              }
-              break;
-            }
-            case 0x0c: { // OP
-              const a = x[rs1];
-              const b = x[rs2];
-              const f7 = inst >>> 25;
-              if (f7 === 0) {
-                switch (f3) {
-                  case 0: x[rd] = a + b; break; // ADD
-                  case 1: x[rd] = a << (b & 31); break; // SLL
-                  case 2: x[rd] = a < b ? 1 : 0; break; // SLT
-                  case 3: x[rd] = (a >>> 0) < (b >>> 0) ? 1 : 0; break; // SLTU
-                  case 4: x[rd] = a ^ b; break; // XOR
-                  case 5: x[rd] = a >>> (b & 31); break; // SRL
-                  case 6: x[rd] = a | b; break; // OR
-                  default: x[rd] = a & b; // AND
-                }
-              } else if (f7 === 0x20) {
-                if (f3 === 0) x[rd] = a - b; // SUB
-                else if (f3 === 5) x[rd] = a >> (b & 31); // SRA
-                else this.illegal(inst);
-              } else if (f7 === 1) {
-                x[rd] = mulDiv(f3, a, b);
-              } else {
-                this.illegal(inst);
-              }
-              break;
-            }
-            case 0x03: // MISC-MEM: FENCE, FENCE.I (no caches of instructions to flush: fetch reads RAM)
-              if (f3 > 1) this.illegal(inst);
-              break;
-            case 0x1c: // SYSTEM
-              c[C_ICOUNT] = icount;
-              this.inst = inst;
-              npc = this.system(inst, npc) | 0;
-              fetchVpn = -1; // privilege or translation may have changed
-              if (this.limit < limit) limit = this.limit;
-              break;
-            case 0x0b: // AMO
-              c[C_ICOUNT] = icount;
-              this.inst = inst;
-              this.amo(inst);
-              if (this.limit < limit) limit = this.limit;
-              break;
-            default:
-              this.illegal(inst);
-          }
+          npc = this.execute(inst, pc, npc, icount);
+          if ((inst & 0x7f) === 0x73) fetchVpn = -1; // SYSTEM: privilege or translation may have changed
+          if (this.limit < limit) limit = this.limit;
           x[0] = 0;
           const step = (npc - pc) | 0;
           fellThrough = step === 2 || step === 4 ? npc : -1;
@@ -583,6 +454,145 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     this.translationChanged();
     const vectored = (tvec & 1) !== 0 && interrupt;
     return ((tvec & ~3) + (vectored ? 4 * cause : 0)) >>> 0;
+  }
+
+  /**
+   * Executes one instruction (`inst`, compressed ones expanded) at `pc` whose successor is `npc`,
+   * with `icount` instructions before it; returns the next pc. A function of its own: V8
+   * recompiles it whenever the guest first uses a kind of instruction it had not, and the loop
+   * in run(), which calls compiled code, stays optimized meanwhile.
+   */
+  private execute(inst: number, pc: number, npc: number, icount: number): number {
+    const x = this.x;
+    const c = this.c;
+    const rd = (inst >> 7) & 31;
+    const rs1 = (inst >> 15) & 31;
+    const rs2 = (inst >> 20) & 31;
+    const f3 = (inst >> 12) & 7;
+    switch ((inst >>> 2) & 31) { // opcode[6:2]
+      case 0x0d: // LUI
+        x[rd] = inst & 0xfffff000;
+        break;
+      case 0x05: // AUIPC
+        x[rd] = pc + (inst & 0xfffff000);
+        break;
+      case 0x1b: // JAL
+        x[rd] = npc;
+        npc = (pc + (((inst >> 31) << 20) | (inst & 0xff000) | ((inst >>> 9) & 0x800) | ((inst >>> 20) & 0x7fe))) | 0;
+        break;
+      case 0x19: { // JALR
+        if (f3 !== 0) this.illegal(inst);
+        const target = (x[rs1] + (inst >> 20)) & ~1;
+        x[rd] = npc;
+        npc = target;
+        break;
+      }
+      case 0x18: { // BRANCH
+        const a = x[rs1];
+        const b = x[rs2];
+        let taken: boolean;
+        switch (f3) {
+          case 0: taken = a === b; break; // BEQ
+          case 1: taken = a !== b; break; // BNE
+          case 4: taken = a < b; break; // BLT
+          case 5: taken = a >= b; break; // BGE
+          case 6: taken = (a >>> 0) < (b >>> 0); break; // BLTU
+          case 7: taken = (a >>> 0) >= (b >>> 0); break; // BGEU
+          default: return this.illegal(inst);
+        }
+        if (taken) {
+          npc = (pc + (((inst >> 31) << 12) | ((inst << 4) & 0x800) | ((inst >>> 20) & 0x7e0) | ((inst >>> 7) & 0x1e))) | 0;
+        }
+        break;
+      }
+      case 0x00: { // LOAD
+        c[C_ICOUNT] = icount;
+        const va = (x[rs1] + (inst >> 20)) | 0;
+        switch (f3) {
+          case 0: x[rd] = (this.load8(va) << 24) >> 24; break; // LB
+          case 1: x[rd] = (this.load16(va) << 16) >> 16; break; // LH
+          case 2: x[rd] = this.load32(va); break; // LW
+          case 4: x[rd] = this.load8(va); break; // LBU
+          case 5: x[rd] = this.load16(va); break; // LHU
+          default: this.illegal(inst);
+        }
+        break;
+      }
+      case 0x08: { // STORE
+        c[C_ICOUNT] = icount;
+        const va = (x[rs1] + (((inst >> 25) << 5) | rd)) | 0;
+        switch (f3) {
+          case 0: this.store8(va, x[rs2]); break; // SB
+          case 1: this.store16(va, x[rs2]); break; // SH
+          case 2: this.store32(va, x[rs2]); break; // SW
+          default: this.illegal(inst);
+        }
+        break;
+      }
+      case 0x04: { // OP-IMM
+        const a = x[rs1];
+        const imm = inst >> 20;
+        switch (f3) {
+          case 0: x[rd] = a + imm; break; // ADDI
+          case 2: x[rd] = a < imm ? 1 : 0; break; // SLTI
+          case 3: x[rd] = (a >>> 0) < (imm >>> 0) ? 1 : 0; break; // SLTIU
+          case 4: x[rd] = a ^ imm; break; // XORI
+          case 6: x[rd] = a | imm; break; // ORI
+          case 7: x[rd] = a & imm; break; // ANDI
+          case 1: // SLLI
+            if (inst >>> 25) this.illegal(inst);
+            x[rd] = a << rs2;
+            break;
+          default: // SRLI, SRAI
+            if ((inst >>> 25) === 0) x[rd] = a >>> rs2;
+            else if ((inst >>> 25) === 0x20) x[rd] = a >> rs2;
+            else this.illegal(inst);
+        }
+        break;
+      }
+      case 0x0c: { // OP
+        const a = x[rs1];
+        const b = x[rs2];
+        const f7 = inst >>> 25;
+        if (f7 === 0) {
+          switch (f3) {
+            case 0: x[rd] = a + b; break; // ADD
+            case 1: x[rd] = a << (b & 31); break; // SLL
+            case 2: x[rd] = a < b ? 1 : 0; break; // SLT
+            case 3: x[rd] = (a >>> 0) < (b >>> 0) ? 1 : 0; break; // SLTU
+            case 4: x[rd] = a ^ b; break; // XOR
+            case 5: x[rd] = a >>> (b & 31); break; // SRL
+            case 6: x[rd] = a | b; break; // OR
+            default: x[rd] = a & b; // AND
+          }
+        } else if (f7 === 0x20) {
+          if (f3 === 0) x[rd] = a - b; // SUB
+          else if (f3 === 5) x[rd] = a >> (b & 31); // SRA
+          else this.illegal(inst);
+        } else if (f7 === 1) {
+          x[rd] = mulDiv(f3, a, b);
+        } else {
+          this.illegal(inst);
+        }
+        break;
+      }
+      case 0x03: // MISC-MEM: FENCE, FENCE.I (no caches of instructions to flush: fetch reads RAM)
+        if (f3 > 1) this.illegal(inst);
+        break;
+      case 0x1c: // SYSTEM
+        c[C_ICOUNT] = icount;
+        this.inst = inst;
+        npc = this.system(inst, npc) | 0;
+        break;
+      case 0x0b: // AMO
+        c[C_ICOUNT] = icount;
+        this.inst = inst;
+        this.amo(inst);
+        break;
+      default:
+        this.illegal(inst);
+    }
+    return npc;
   }
 
   // ---- SYSTEM: ecall, ebreak, xRET, WFI, SFENCE.VMA, CSRs ----
