@@ -122,8 +122,8 @@ export function compileRegion(pageVa: number, code: DataView, codeOffset: number
     covered[(off + d.length - 1) >>> GRANULE_SHIFT] = 1;
   };
   // The blocks the seeds reach through code that has run, then cut into functions of at most
-  // MAX_FUNCTION_SOURCE by address: a loop's blocks are mostly neighbours, and a jump from one
-  // function to another returns to the interpreter's loop.
+  // MAX_FUNCTION_SOURCE in the order they were reached (depth first, so a loop's blocks stay
+  // together): a jump from one function to another returns to the interpreter's loop.
   const blocks = new Map<number, { source: string; length: number }>();
   const rejected = new Set<number>();
   const work = [...seeds].filter(inPage);
