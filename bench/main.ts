@@ -49,6 +49,7 @@ async function main(argv: readonly string[]): Promise<number> {
     log: (line) => process.stderr.write(`bench: ${line}\n`),
   };
   ctx.log(`${cases.length} case(s), ${ctx.reps} rep(s) each; cli ${ctx.cliPath}; qemu ${ctx.qemuPath ?? 'not found'}`);
+  if (process.env.NODE_EXTRA_CA_CERTS !== undefined) ctx.log('NODE_EXTRA_CA_CERTS is set: rvreplay runs without it (Node would read a CA bundle at start, for TLS rvreplay never uses)');
   const results: CaseResult[] = [];
   for (const c of cases) results.push(...[await c.run(ctx)].flat());
   process.stdout.write(formatResults(results));
