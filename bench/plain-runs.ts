@@ -1,8 +1,7 @@
 // The plain runs of a guest (`rvreplay run --stats` and QEMU with -icount shift=0, alternating),
-// measured once per `npm run bench` and shared: run/<guest> reports them, and rr/<guest> uses
-// them as the baseline for record overhead and replay speed. Measuring them once keeps the
-// default bench within its time budget; the cost is that the baseline is taken some minutes
-// before the record and replay runs it is compared with.
+// measured once per `npm run bench` and shared: run/<guest> reports them, and rr/<guest> checks
+// that a recording counts the instructions they did and bounds QEMU's record and replay time by
+// them. (rr/<guest> makes its own plain runs beside its recordings for the overhead figures.)
 import { existsSync } from 'node:fs';
 import type { BenchContext } from './case.js';
 import type { BenchGuest } from './guests.js';

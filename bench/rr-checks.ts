@@ -10,11 +10,13 @@ import { describeEnd, type TimedRun } from './timed-run.js';
 const SLOW_REPLAY_RATIO = 1.5;
 
 /**
- * Ours: every record and replay exited 0 with the expected output; each replay counted the
- * instructions its recording did, and recording did not change the count of a plain run.
+ * Ours: every plain run beside a recording, record and replay exited 0 with the expected output;
+ * each replay counted the instructions its recording did, and recording did not change the count
+ * of a plain run.
  */
 export function checkOurRr(name: string, runs: RrRuns, plain: PlainRuns, expected: string | undefined, problems: string[]): void {
   const withoutStats = (r: { run: TimedRun; otherStderr: string }): TimedRun => ({ ...r.run, stderr: r.otherStderr });
+  checkRuns(`${name}: rvreplay run (beside the recordings)`, runs.ours.map((r) => withoutStats(r.plain)), expected, problems);
   checkRuns(`${name}: rvreplay record`, runs.ours.map((r) => withoutStats(r.record)), expected, problems);
   checkRuns(`${name}: rvreplay replay`, runs.ours.map((r) => withoutStats(r.replay)), expected, problems);
   const plainIcount = plain.ours.find((r) => r.stats !== undefined)?.stats?.icount;

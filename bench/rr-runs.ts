@@ -1,17 +1,20 @@
 // Measures record and replay of one guest, ours and QEMU's, alternating `reps` times: each
-// repetition records a fresh log, notes its size, replays it, and deletes it. Logs live in a
-// temporary directory that is removed afterwards, whatever happened.
+// repetition makes a plain run (the baseline of record overhead and replay speed, taken beside
+// the runs it is compared with: this machine's speed drifts by 20-30 % within minutes), records
+// a fresh log, notes its size, replays it, and deletes it. Logs live in a temporary directory
+// that is removed afterwards, whatever happened.
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchContext } from './case.js';
 import type { BenchGuest } from './guests.js';
 import { logEvents, type LogEvents } from './log-info.js';
-import { runQemuRr } from './qemu.js';
+import { runQemu, runQemuRr } from './qemu.js';
 import { runRvreplay, type RvreplayRun } from './rvreplay.js';
 import type { TimedRun } from './timed-run.js';
 
 export interface OurRrRep {
+  plain: RvreplayRun;
   record: RvreplayRun;
   replay: RvreplayRun;
   /** Undefined when the recorder left no log. */
@@ -19,6 +22,7 @@ export interface OurRrRep {
 }
 
 export interface QemuRrRep {
+  plain: TimedRun;
   record: TimedRun;
   /** Undefined when the recording failed, so there was nothing to replay. */
   replay: TimedRun | undefined;
@@ -53,14 +57,14 @@ export async function measureRr(ctx: BenchContext, guest: BenchGuest, qemuPlainM
         const r = await recordAndReplayOurs(ctx, guest, rrfile);
         if (rep === 1 && r.logBytes !== undefined) runs.events = await logEvents(ctx, rrfile);
         rmSync(rrfile, { force: true });
-        ctx.log(`${guest.name}: rvreplay record ${rep}/${ctx.reps} ${secs(r.record.run)}, replay ${secs(r.replay.run)}`);
+        ctx.log(`${guest.name}: rvreplay run ${rep}/${ctx.reps} ${secs(r.plain.run)}, record ${secs(r.record.run)}, replay ${secs(r.replay.run)}`);
         runs.ours.push(r);
       }
       if (ctx.qemuPath !== undefined) {
         const rrfile = join(dir, `${guest.name}-${rep}.qemu-rr`);
-        const q = await recordAndReplayQemu(ctx.qemuPath, guest, rrfile, qemuTimeoutMs);
+        const q = await recordAndReplayQemu(ctx, ctx.qemuPath, guest, rrfile, qemuTimeoutMs);
         rmSync(rrfile, { force: true });
-        ctx.log(`${guest.name}: qemu record ${rep}/${ctx.reps} ${secs(q.record)}, replay ${q.replay ? secs(q.replay) : 'skipped'}`);
+        ctx.log(`${guest.name}: qemu run ${rep}/${ctx.reps} ${secs(q.plain)}, record ${secs(q.record)}, replay ${q.replay ? secs(q.replay) : 'skipped'}`);
         runs.theirs.push(q);
       }
     }
@@ -71,18 +75,20 @@ export async function measureRr(ctx: BenchContext, guest: BenchGuest, qemuPlainM
 }
 
 async function recordAndReplayOurs(ctx: BenchContext, guest: BenchGuest, rrfile: string): Promise<OurRrRep> {
+  const plain = await runRvreplay(ctx, ['run', guest.elf, '--stats']);
   const record = await runRvreplay(ctx, ['record', guest.elf, '--rrfile', rrfile, '--stats']);
   const logBytes = sizeOf(rrfile);
   const replay = await runRvreplay(ctx, ['replay', guest.elf, '--rrfile', rrfile, '--stats']);
-  return { record, replay, logBytes };
+  return { plain, record, replay, logBytes };
 }
 
-async function recordAndReplayQemu(qemuPath: string, guest: BenchGuest, rrfile: string, timeoutMs: number): Promise<QemuRrRep> {
+async function recordAndReplayQemu(ctx: BenchContext, qemuPath: string, guest: BenchGuest, rrfile: string, timeoutMs: number): Promise<QemuRrRep> {
+  const plain = await runQemu(ctx, qemuPath, guest.elf);
   const record = await runQemuRr(qemuPath, guest.elf, 'record', rrfile, timeoutMs);
   // A killed recorder leaves a log QEMU cannot read ("invalid input log file version").
   const logBytes = record.exitCode === 0 ? sizeOf(rrfile) : undefined;
   const replay = record.exitCode === 0 ? await runQemuRr(qemuPath, guest.elf, 'replay', rrfile, timeoutMs) : undefined;
-  return { record, replay, logBytes, timeoutMs };
+  return { plain, record, replay, logBytes, timeoutMs };
 }
 
 function sizeOf(path: string): number | undefined {
