@@ -76,6 +76,8 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
    * compiled code after each access (jit/), written only here.
    */
   limit = 0;
+  /** A stop was asked for since run() began (compiled code tests this after each access: JitHart). */
+  stopped = false;
   // Derived state, rebuilt from the arena by translationChanged().
   private vmFetch = false;
   private vmData = false;
@@ -146,7 +148,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     // Code overwritten under a running region: the region stops at the next access check.
     this.ram.codeWritten = (page, offset, size) => {
       const gone = jit.written(page, offset, size);
-      if (gone) this.limit = 0;
+      if (gone) this.stop();
       return gone;
     };
   }
@@ -219,7 +221,12 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
 
   /** Asks the running loop to stop after the current instruction. */
   requestStop(): void {
+    this.stop();
+  }
+
+  private stop(): void {
     this.limit = 0;
+    this.stopped = true;
   }
 
   readTime(): bigint {
@@ -235,7 +242,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
   }
 
   interruptsChanged(): void {
-    this.limit = 0; // the machine re-checks interrupts before the next instruction
+    this.stop(); // the machine re-checks interrupts before the next instruction
   }
 
   translationChanged(): void {
@@ -304,6 +311,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     // stores, AMOs, SYSTEM): nothing else can look at it. requestStop() lowers this.limit, which
     // the loop compares after each instruction it interprets and each run of compiled code.
     this.limit = limit;
+    this.stopped = false;
     const x = this.x;
     const c = this.c;
     const fetchView = this.ram.view;
@@ -342,12 +350,13 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
               if (run !== undefined) {
                 inRegion = true;
                 // At most RUN_SLICE instructions a call (see there); the first block always fits.
-                run(pc, icount, limit - icount > RUN_SLICE ? icount + RUN_SLICE : limit);
+                c[C_ICOUNT] = icount;
+                run((pc - region.pageVa) | 0, limit - icount > RUN_SLICE ? RUN_SLICE : (limit - icount) | 0);
                 inRegion = false;
                 const exit = jit.exit;
-                if (exit.icount !== icount) {
-                  pc = exit.pc;
-                  icount = exit.icount;
+                if (exit.done !== 0) {
+                  pc = (region.pageVa + exit.off) | 0;
+                  icount += exit.done;
                   fellThrough = -1;
                   if (this.limit < limit) limit = this.limit;
                   continue;
@@ -426,7 +435,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
   /** Enters the trap handler (delegated to S when medeleg/mideleg say so) and returns its pc. */
   private enterTrap(cause: number, tval: number, epc: number, interrupt: boolean): number {
     this.trapObserver?.(cause, interrupt);
-    if (this.debug.noteTrap(cause, interrupt, this.c[C_ICOUNT])) this.limit = 0;
+    if (this.debug.noteTrap(cause, interrupt, this.c[C_ICOUNT])) this.stop();
     const s = this.s;
     const priv = s[S_PRIV];
     const delegated = priv <= C.PRV_S && ((interrupt ? s[S_MIDELEG] : s[S_MEDELEG]) & (1 << cause)) !== 0;
@@ -750,7 +759,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
 
   /** A watched access stops the loop after this instruction. */
   private noteWatchedAccess(va: number, size: number, write: boolean): void {
-    if (this.debug.noteAccess(va, size, write, this.c[C_ICOUNT])) this.limit = 0;
+    if (this.debug.noteAccess(va, size, write, this.c[C_ICOUNT])) this.stop();
   }
 
   private translate(va: number, access: AccessType, size: number): number {

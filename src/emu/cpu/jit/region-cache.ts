@@ -41,7 +41,7 @@ export interface Region {
 
 export class RegionCache {
   /** Where the last region run ended (written by the generated code). */
-  readonly exit: RegionExit = { pc: 0, icount: 0, accessOffset: 0 };
+  readonly exit: RegionExit = { off: 0, done: 0, accessOffset: 0 };
   private readonly regions: (Region | undefined)[];
   private readonly heat: Int32Array;
   /** The pcs the interpreter has run from each page (while heating, and where a region has no block). */

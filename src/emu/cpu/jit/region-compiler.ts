@@ -2,8 +2,8 @@
 // page's basic blocks as the cases of a `switch` on the pc inside a loop, so execution stays in
 // generated code from block to block while it stays in the page (the design the speed issue
 // measured at 3.5–6.7× the interpreter). Each block runs whole or not at all: it is entered only
-// when the icount limit leaves room for all of it, so the count stays exact and the interpreter
-// finishes what the limit cuts. What a block cannot do inline — SYSTEM, AMO, FENCE.I, anything
+// when the call's budget of instructions leaves room for all of it, so the count stays exact and
+// the interpreter finishes what the budget cuts. What a block cannot do inline — SYSTEM, AMO, FENCE.I, anything
 // illegal, an instruction crossing the page end — ends the block before it, and the interpreter
 // runs that instruction (it is the reference for all of them).
 //
@@ -12,8 +12,8 @@
 // functions (translation, PMP, watchpoints, I/O, misalignment and traps stay in one place). This
 // keeps what V8 compiles small, and its speed independent of V8's choices of what to inline.
 // Before a call, the generated code writes the icount and the instruction's page offset where
-// the hart's trap path reads them; after it, a drop of the hart's limit (a device asked for a
-// stop, an interrupt line changed, code was overwritten) ends the run at the next instruction,
+// the hart's trap path reads them; after it, a stop the hart was asked for (by a device, an
+// interrupt line that changed, code that was overwritten) ends the run at the next instruction,
 // as the interpreter's loop would. A store to a page RAM watches tells the hart the same way.
 //
 // The loop works with the pc's offset in the page, not the pc: guest addresses at 0x80000000 and
@@ -28,8 +28,8 @@ import { ACCESS_LOAD, ACCESS_STORE, TLB_ENTRIES } from '../sv32.js';
 export interface JitHart {
   readonly x: Int32Array;
   readonly c: Float64Array;
-  /** The interpreter's icount limit; lowered by requestStop() and interrupt changes. */
-  readonly limit: number;
+  /** Set when a stop was asked for during the run (requestStop(), an interrupt change, code written…). */
+  readonly stopped: boolean;
   /** The data fast path (tags and RAM offsets of pages that need no check), and its generation. */
   readonly dataTag: Int32Array;
   readonly dataOff: Int32Array;
@@ -48,16 +48,24 @@ export interface JitHart {
   store32(va: number, v: number): void;
 }
 
-/** Where a region's run ended, and where a trapping access was. */
+/** Where a region's run ended (an offset from its page, which may lie outside it), and where a trapping access was. */
 export interface RegionExit {
-  pc: number;
-  icount: number;
+  off: number;
+  /** Instructions run. */
+  done: number;
   /** The page offset of the load or store being made (its pc is the trap path's epc if it faults). */
   accessOffset: number;
 }
 
-/** Runs blocks from `pc` while they are in the page and the limit allows; the result is in the exit record. */
-export type RegionFunction = (pc: number, icount: number, limit: number) => void;
+/**
+ * Runs blocks from the page offset `start` while they are in the page and `budget` instructions
+ * allow; the result is in the exit record. The hart's icount is in its counters (c) at the call.
+ * Only small integers cross the call: V8 passed icount sometimes as a small integer and
+ * sometimes boxed, and code it had optimized for the one left (deoptimized) on the other, about
+ * ten functions a run; a pc at 0x80000000 or above is no small integer where V8 compresses
+ * pointers (Electron).
+ */
+export type RegionFunction = (start: number, budget: number) => void;
 
 /** The longest block; longer straight-line code is several blocks. */
 export const MAX_BLOCK = 128;
@@ -204,9 +212,11 @@ const m8 = hart.ram8;
 const m16 = hart.ram16;
 const m32 = hart.ram32;
 const watched = hart.ramWatch;
-return function ${functionName(group)}(pc, icount, limit) {
-  let off = (pc - ${pageVa | 0}) | 0;
+return function ${functionName(group)}(start, budget) {
+  const base = c[${C_ICOUNT}];
+  let off = start;
   let b = numbers[off >>> 1];
+  let done = 0; // instructions run in whole blocks
   let ran = 0; // instructions run of a block left midway (constants only in exits: no type feedback needed)
   dispatch: for (;;) {
     switch (b) {
@@ -214,8 +224,8 @@ ${cases}
       default: break dispatch;
     }
   }
-  exit.pc = (${pageVa | 0} + off) | 0;
-  exit.icount = icount + ran;
+  exit.off = off;
+  exit.done = done + ran;
 };`;
   const make = new Function('hart', 'exit', 'mulDiv', 'numbers', 'stops', source) as
     (h: JitHart, e: RegionExit, m: typeof mulDiv, t: Int16Array, s: Uint8Array | undefined) => RegionFunction;
@@ -258,10 +268,10 @@ function compileBlock(entry: number, pageVa: number, fetch: (pc: number) => Deco
   }
   if (n === 0) return undefined;
   if (end === undefined) {
-    end = `icount += ${n}; @GO(${to(pc)})@`;
+    end = `done += ${n}; @GO(${to(pc)})@`;
     targets.push(pc);
   }
-  const source = [`        if (limit - icount < ${n}) { off = ${to(entry)}; break dispatch; }`, ...body.map((l) => `        ${l}`), `        ${end}`].join('\n');
+  const source = [`        if (budget - done < ${n}) { off = ${to(entry)}; break dispatch; }`, ...body.map((l) => `        ${l}`), `        ${end}`].join('\n');
   return { source, targets, length: n };
 }
 
@@ -288,14 +298,14 @@ function emit(d: DecodedInstruction, k: number, to: (pc: number) => number): Emi
     case 0x05: return plain(set(`${(pc + (inst & 0xfffff000)) | 0}`)); // AUIPC
     case 0x1b: { // JAL
       const target = (pc + (((inst >> 31) << 20) | (inst & 0xff000) | ((inst >>> 9) & 0x800) | ((inst >>> 20) & 0x7fe))) | 0;
-      return { kind: 'jump', code: set(`${npc}`), end: `icount += ${k + 1}; @GO(${to(target)})@`, targets: rd === 0 ? [target] : [target, npc] };
+      return { kind: 'jump', code: set(`${npc}`), end: `done += ${k + 1}; @GO(${to(target)})@`, targets: rd === 0 ? [target] : [target, npc] };
     }
     case 0x19: { // JALR
       if (f3 !== 0) return undefined;
       return {
         kind: 'jump',
         code: `{ const t = (${a} + ${inst >> 20}) & ~1; ${set(`${npc}`)} off = (t - ${(pc - to(pc)) | 0}) | 0; }`,
-        end: `icount += ${k + 1}; @COMPUTED@`,
+        end: `done += ${k + 1}; @COMPUTED@`,
         targets: rd === 0 ? [] : [npc],
       };
     }
@@ -303,7 +313,7 @@ function emit(d: DecodedInstruction, k: number, to: (pc: number) => number): Emi
       const cond = [`${a} === ${b}`, `${a} !== ${b}`, '', '', `${a} < ${b}`, `${a} >= ${b}`, `(${a} >>> 0) < (${b} >>> 0)`, `(${a} >>> 0) >= (${b} >>> 0)`][f3];
       if (cond === '') return undefined;
       const target = (pc + (((inst >> 31) << 12) | ((inst << 4) & 0x800) | ((inst >>> 20) & 0x7e0) | ((inst >>> 7) & 0x1e))) | 0;
-      return { kind: 'jump', code: '', end: `icount += ${k + 1}; if (${cond}) { @GO(${to(target)})@ } else { @GO(${to(npc)})@ }`, targets: [target, npc] };
+      return { kind: 'jump', code: '', end: `done += ${k + 1}; if (${cond}) { @GO(${to(target)})@ } else { @GO(${to(npc)})@ }`, targets: [target, npc] };
     }
     case 0x00: { // LOAD
       const size = [1, 2, 4, 0, 1, 2, 0, 0][f3];
@@ -368,10 +378,10 @@ function hit(va: string, type: number, size: number): string {
 
 /** Before an access: where the hart's trap path and devices look for the icount and the pc. */
 function access(off: number, k: number): string {
-  return `c[${C_ICOUNT}] = icount + ${k}; exit.accessOffset = ${off};`;
+  return `c[${C_ICOUNT}] = base + (done + ${k}); exit.accessOffset = ${off};`;
 }
 
-/** After an access: a lowered limit ends the run after this instruction. */
+/** After an access: a stop asked for ends the run after this instruction. */
 function afterAccess(nextOff: number, k: number): string {
-  return `if (hart.limit < limit) { ran = ${k + 1}; off = ${nextOff}; break dispatch; }`;
+  return `if (hart.stopped) { ran = ${k + 1}; off = ${nextOff}; break dispatch; }`;
 }
