@@ -72,8 +72,8 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
   readonly debug = new HartDebug();
 
   /**
-   * The icount the running loop stops at; requestStop() and interrupt changes lower it. Read by
-   * compiled code after each access (jit/), written only here.
+   * The icount the running loop stops at; a stop asked for (stop()) lowers it to 0. Written only
+   * here.
    */
   limit = 0;
   /** A stop was asked for since run() began (compiled code tests this after each access: JitHart). */
@@ -224,6 +224,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     this.stop();
   }
 
+  /** Every stop the loop must notice comes here: the interpreter sees the limit, compiled code the flag. */
   private stop(): void {
     this.limit = 0;
     this.stopped = true;
