@@ -3,9 +3,9 @@
 // generated code from block to block while it stays in the page (the design the speed issue
 // measured at 3.5–6.7× the interpreter). Each block runs whole or not at all: it is entered only
 // when the call's budget of instructions leaves room for all of it, so the count stays exact and
-// the interpreter finishes what the budget cuts. What a block cannot do inline — SYSTEM, AMO, FENCE.I, anything
-// illegal, an instruction crossing the page end — ends the block before it, and the interpreter
-// runs that instruction (it is the reference for all of them).
+// the interpreter finishes what the budget cuts. What a block cannot do inline — SYSTEM, AMO,
+// FENCE.I, anything illegal, an instruction crossing the page end — ends the block before it,
+// and the interpreter runs that instruction (it is the reference for all of them).
 //
 // Loads and stores make the hart's fast-path test inline (the page's entry in its data fast
 // path, alignment) and read or write RAM themselves; anything else calls the hart's own access
@@ -48,7 +48,7 @@ export interface JitHart {
   store32(va: number, v: number): void;
 }
 
-/** Where a region's run ended (an offset from its page, which may lie outside it), and where a trapping access was. */
+/** Where a region's run ended (an offset from its page: it may lie outside), and where a trapping access was. */
 export interface RegionExit {
   off: number;
   /** Instructions run. */
