@@ -22,7 +22,7 @@ import type { JitHart } from './jit/region-compiler.js';
 import { PAGE_ALLOWED, Pmp } from './pmp.js';
 import { RVC_TABLE } from './rvc.js';
 import {
-  ACCESS_FETCH, ACCESS_LOAD, ACCESS_STORE, TLB_ENTRIES, WALK_PAGE_FAULT, leafAllows, sv32Walk, type AccessType, type WalkContext, type WalkLeaf,
+  ACCESS_FETCH, ACCESS_LOAD, ACCESS_STORE, TLB_ENTRIES, WALK_PAGE_FAULT, leafAllows, sv32Walk, tlbIndex, type AccessType, type WalkContext, type WalkLeaf,
 } from './sv32.js';
 
 /** One shared object thrown to unwind from inside an instruction to the trap path. */
@@ -769,7 +769,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     let pa = va;
     if (fetch ? this.vmFetch : this.vmData) {
       const vpn = va >>> 12;
-      const i = access * TLB_ENTRIES + (vpn & (TLB_ENTRIES - 1));
+      const i = tlbIndex(access, vpn);
       if (this.tlbTag[i] === (vpn | this.tlbStamp)) return this.tlbPage[i] + (va & 0xfff);
       const page = sv32Walk(this.ram, fetch ? this.fetchCtx : this.dataCtx, va, access, false, this.ptePmpCheck, this.walkLeaf);
       if (page < 0) this.raise(page === WALK_PAGE_FAULT ? PAGE_FAULT_CAUSE[access] : ACCESS_FAULT_CAUSE[access], va);
@@ -779,10 +779,13 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
         if (!fetch) this.fillTwin(vpn, page, access === ACCESS_LOAD ? ACCESS_STORE : ACCESS_LOAD, priv);
         return pa;
       }
-    } else if (!fetch && (!this.pmp.applies(priv) || this.pmp.pageVerdict(va - (va & 0xfff), access, priv) === PAGE_ALLOWED)) {
-      const vpn = va >>> 12;
-      this.fillData(access * TLB_ENTRIES + (vpn & (TLB_ENTRIES - 1)), vpn, va - (va & 0xfff));
-      return pa;
+    } else if (!fetch) {
+      // Without translation the page is its own; the fast path may hold it when PMP allows all of it.
+      const page = va - (va & 0xfff);
+      if (!this.pmp.applies(priv) || this.pmp.pageVerdict(page, access, priv) === PAGE_ALLOWED) {
+        this.fillData(tlbIndex(access, va >>> 12), va >>> 12, page);
+        return pa;
+      }
     }
     if (this.pmp.applies(priv) && !this.pmp.allows(pa, size, access, priv)) this.raise(ACCESS_FAULT_CAUSE[access], va);
     return pa;
@@ -813,7 +816,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     if (!leafAllows(pte, other, this.dataCtx.mxr)) return;
     if (other === ACCESS_STORE && (pte & C.PTE_D) === 0) return;
     if (this.pmp.applies(priv) && this.pmp.pageVerdict(page, other, priv) !== PAGE_ALLOWED) return;
-    this.fillTlb(other * TLB_ENTRIES + (vpn & (TLB_ENTRIES - 1)), vpn, page, true);
+    this.fillTlb(tlbIndex(other, vpn), vpn, page, true);
   }
 
   /** Translates the page holding `pc` for fetching and returns the RAM offset of the page's start. */
@@ -903,7 +906,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
   /** The RAM offset of `va` when the data fast path holds its page for `access`, or -1. */
   private dataHit(va: number, access: AccessType): number {
     const vpn = va >>> 12;
-    const i = access * TLB_ENTRIES + (vpn & (TLB_ENTRIES - 1));
+    const i = tlbIndex(access, vpn);
     if (this.dataTag[i] !== (vpn | this.tlbStamp)) return -1;
     return this.dataOff[i] + (va & 0xfff);
   }

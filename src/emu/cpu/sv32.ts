@@ -19,6 +19,11 @@ export type AccessType = typeof ACCESS_FETCH | typeof ACCESS_LOAD | typeof ACCES
  */
 export const TLB_ENTRIES = 2048;
 
+/** The TLB slot of page number `vpn` for an access of this type (compiled code spells it out inline). */
+export function tlbIndex(access: AccessType, vpn: number): number {
+  return access * TLB_ENTRIES + (vpn & (TLB_ENTRIES - 1));
+}
+
 /** Walk failed with a page fault (returned as a negative number so the caller raises it). */
 export const WALK_PAGE_FAULT = -1;
 /** A page-table entry lies outside RAM: an access fault. */
