@@ -17,36 +17,12 @@
 #define VA_NONLEAF  0x40009000  /* a pointer PTE at level 0 */
 #define VA_MISALIGNED_MEGA 0x40400000
 
-/* Runs `insn` in S (a1, a2 set up by the caller) and returns to M through an ecall. */
-.macro IN_S insn:vararg
-  TRAP_EXPECT .Lresume\@
-  MRET_TO MSTATUS_MPP_S, .Linsn\@
-.Linsn\@:
-  \insn
-  ecall
-.Lresume\@:
-  TRAP_CHECK CAUSE_SUPERVISOR_ECALL
-.endm
-
-/* Runs `insn` in S and expects page fault `cause` at `va`, with the pc of `insn` in mepc. */
-.macro S_FAULT cause, va, insn:vararg
-  TRAP_EXPECT .Lresume\@
-  MRET_TO MSTATUS_MPP_S, .Linsn\@
-.Linsn\@:
-  \insn
-  CHECK_NEVER
-.Lresume\@:
-  TRAP_CHECK \cause
-  TRAP_CHECK_FIELD TRAP_TVAL, \va
-  TRAP_CHECK_FIELD_ADDR TRAP_EPC, .Linsn\@
-.endm
-
-/* Runs `first` and then `insn` in S with no trap between them: what `first` left in the TLB
- * is there for `insn`. */
+/* Runs `first` and then `insn` in S with no trap between them (what `first` left in the TLB is
+ * there for `insn`; a1, a2 set up by the caller) and returns to M through an ecall. */
 .macro IN_S_BOTH first, insn:vararg
   TRAP_EXPECT .Lresume\@
-  MRET_TO MSTATUS_MPP_S, .Linsn\@
-.Linsn\@:
+  MRET_TO MSTATUS_MPP_S, .Lfirst\@
+.Lfirst\@:
   \first
   \insn
   ecall
@@ -54,8 +30,13 @@
   TRAP_CHECK CAUSE_SUPERVISOR_ECALL
 .endm
 
+/* Runs `insn` alone in S. */
+.macro IN_S insn:vararg
+  IN_S_BOTH "", \insn
+.endm
+
 /* Runs `first` and then `insn` in S as IN_S_BOTH does, and expects page fault `cause` at `va`
- * on `insn`. */
+ * on `insn`, with the pc of `insn` in mepc. */
 .macro S_FAULT_AFTER cause, va, first, insn:vararg
   TRAP_EXPECT .Lresume\@
   MRET_TO MSTATUS_MPP_S, .Lfirst\@
@@ -68,6 +49,11 @@
   TRAP_CHECK \cause
   TRAP_CHECK_FIELD TRAP_TVAL, \va
   TRAP_CHECK_FIELD_ADDR TRAP_EPC, .Linsn\@
+.endm
+
+/* Runs `insn` alone in S and expects page fault `cause` at `va`. */
+.macro S_FAULT cause, va, insn:vararg
+  S_FAULT_AFTER \cause, \va, "", \insn
 .endm
 
 .macro PTE_FLAGS out, va
