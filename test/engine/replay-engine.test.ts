@@ -11,7 +11,7 @@ import { openReplaySession, type ReplaySession } from '../../src/cli/replay-sess
 import { ReplayEngine, type KeyframeOptions } from '../../src/engine/replay-engine.js';
 import { NewOutputFilter } from '../../src/engine/new-output-filter.js';
 import { EngineError } from '../../src/engine/debug-engine.js';
-import { RVC_TABLE } from '../../src/emu/cpu/rvc.js';
+import { expandRvc } from '../../src/emu/cpu/rvc.js';
 import { readElfSymbols } from '../oracle/elf-symbols.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { LogReader } from '../../src/replay/log/log-reader.js';
@@ -184,7 +184,7 @@ function storeTarget(s: { machine: ReplaySession['machine'] }): { address: numbe
   const cpu = s.machine.cpu;
   const raw = cpu.inspectInstruction(cpu.pc);
   if (raw === undefined) return undefined;
-  const inst = (raw & 3) === 3 ? raw : RVC_TABLE[raw & 0xffff];
+  const inst = (raw & 3) === 3 ? raw : expandRvc(raw & 0xffff);
   if ((inst & 0x7f) !== 0x23) return undefined; // STORE
   const imm = ((inst >> 25) << 5) | ((inst >> 7) & 31);
   return { address: (cpu.x[(inst >> 15) & 31] + imm) >>> 0, size: 1 << ((inst >> 12) & 3) };

@@ -20,7 +20,7 @@ import {
 import { RegionCache, type Region } from './jit/region-cache.js';
 import type { JitHart } from './jit/region-compiler.js';
 import { PAGE_ALLOWED, Pmp } from './pmp.js';
-import { RVC_TABLE } from './rvc.js';
+import { expandRvc } from './rvc.js';
 import {
   ACCESS_FETCH, ACCESS_LOAD, ACCESS_STORE, TLB_ENTRIES, WALK_PAGE_FAULT, leafAllows, sv32Walk, tlbIndex, type AccessType, type WalkContext, type WalkLeaf,
 } from './sv32.js';
@@ -316,7 +316,6 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     const x = this.x;
     const c = this.c;
     const fetchView = this.ram.view;
-    const rvc = RVC_TABLE;
     let pc = this.s[S_PC]; // int32 in the loop: addresses above 2^31 would otherwise be doubles
     let icount = c[C_ICOUNT];
     let fetchVpn = -1;
@@ -347,7 +346,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
           }
           if (jit !== undefined && fetchVpn !== -1 && !nearLimit) {
             if (region !== undefined && region.valid) {
-              const run = breakPage ? region.checkedEntries.get(pc)?.() : region.entries.get(pc);
+              const run = breakPage ? region.checkedEntries.get(pc)?.() : region.entries[(pc & 0xfff) >>> 1];
               if (run !== undefined) {
                 inRegion = true;
                 // At most RUN_SLICE instructions a call (see there); the first block always fits.
@@ -381,7 +380,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
             npc = (pc + 4) | 0;
           } else {
             const half = inst & 0xffff;
-            inst = rvc[half];
+            inst = expandRvc(half);
             if (inst === 0) this.raise(C.CAUSE_ILLEGAL_INSTRUCTION, half);
             npc = (pc + 2) | 0;
           }

@@ -1,6 +1,7 @@
 // The compressed (C) extension, RV32 encodings: each 16-bit instruction expands to the 32-bit
-// instruction it stands for, so the interpreter has one decoder. The whole space is expanded once
-// into a table; 0 marks an illegal or reserved encoding (no 32-bit instruction has opcode 0).
+// instruction it stands for, so the interpreter has one decoder. Each value is expanded once, when
+// first met, into a table; 0 marks an illegal or reserved encoding (no 32-bit instruction has
+// opcode 0).
 
 const OP_LOAD = 0x03;
 const OP_IMM = 0x13;
@@ -129,9 +130,13 @@ export function expandCompressed(c: number): number {
   return 0; // op 3 is a 32-bit instruction, not compressed
 }
 
-/** expandCompressed for every 16-bit value, computed once. */
-export const RVC_TABLE: Int32Array = (() => {
-  const t = new Int32Array(65536);
-  for (let c = 0; c < 65536; c++) t[c] = expandCompressed(c);
-  return t;
-})();
+/** Not expanded yet: bits 1:0 are 01, which no 32-bit instruction (11) nor the illegal mark (0) has. */
+const UNEXPANDED = 1;
+/** The expansions made so far, by 16-bit value (filled as the guest meets them: filling all 65,536 at start-up cost ~10 ms of unoptimized JavaScript). */
+const expansions = new Int32Array(65536).fill(UNEXPANDED);
+
+/** expandCompressed(half), each value computed once. */
+export function expandRvc(half: number): number {
+  const e = expansions[half];
+  return e !== UNEXPANDED ? e : (expansions[half] = expandCompressed(half));
+}

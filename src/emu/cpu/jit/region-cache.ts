@@ -25,8 +25,8 @@ export interface Region {
   readonly pageVa: number;
   /** False once the page has been written: the interpreter then stops using it. */
   valid: boolean;
-  /** The function that runs from each block entry. */
-  readonly entries: Map<number, RegionFunction>;
+  /** The function that runs from each block entry, by the entry's halfword in the page (`(pc & 0xfff) >>> 1`): an array, as the hart looks here before every run of compiled code. */
+  readonly entries: (RegionFunction | undefined)[];
   /** The same, leaving before instructions at breakpoints (compiled when first asked for). */
   readonly checkedEntries: Map<number, () => RegionFunction>;
   /** The page's bytes compiled, by granule: a write elsewhere in the page (data beside code) keeps the region. */
@@ -44,8 +44,11 @@ export class RegionCache {
   readonly exit: RegionExit = { off: 0, done: 0, accessOffset: 0 };
   private readonly regions: (Region | undefined)[];
   private readonly heat: Int32Array;
-  /** The pcs the interpreter has run from each page (while heating, and where a region has no block). */
-  private readonly executed = new Map<number, Set<number>>();
+  /**
+   * The pcs the interpreter has run from each page (while heating, and where a region has no
+   * block): a byte per halfword, as it is marked for every instruction interpreted there.
+   */
+  private readonly executed: (Uint8Array | undefined)[];
 
   constructor(
     private readonly ram: Ram,
@@ -58,6 +61,7 @@ export class RegionCache {
   ) {
     const pages = ram.size >>> 12;
     this.regions = new Array<Region | undefined>(pages).fill(undefined);
+    this.executed = new Array<Uint8Array | undefined>(pages).fill(undefined);
     this.heat = new Int32Array(pages);
   }
 
@@ -107,7 +111,7 @@ export class RegionCache {
     r.valid = false;
     this.regions[page] = undefined;
     this.heat[page] = 0;
-    this.executed.delete(page);
+    this.executed[page] = undefined;
     return true;
   }
 
@@ -120,20 +124,18 @@ export class RegionCache {
       this.regions[page] = undefined;
     }
     this.heat.fill(0);
-    this.executed.clear();
+    this.executed.fill(undefined);
   }
 
   private ran(page: number, pc: number): void {
-    let seen = this.executed.get(page);
-    if (seen === undefined) this.executed.set(page, (seen = new Set()));
-    seen.add(pc);
+    (this.executed[page] ??= new Uint8Array(0x800))[(pc & 0xfff) >>> 1] = 1;
   }
 
   private compile(page: number, pageVa: number, seeds: number[], compiles: number): Region {
     const old = this.regions[page];
     if (old !== undefined) old.valid = false;
     const region: Region = {
-      pageVa, valid: true, entries: new Map(), checkedEntries: new Map(), covered: new Uint8Array(0x1000 >>> GRANULE_SHIFT), misses: new Map(), missCount: 0,
+      pageVa, valid: true, entries: new Array<RegionFunction | undefined>(0x800).fill(undefined), checkedEntries: new Map(), covered: new Uint8Array(0x1000 >>> GRANULE_SHIFT), misses: new Map(), missCount: 0,
       rejected: new Set(), compiles,
     };
     this.regions[page] = region;
@@ -144,11 +146,11 @@ export class RegionCache {
 
   /** Compiles the blocks the seeds reach that the region lacks into one more function. */
   private grow(region: Region, page: number, seeds: number[]): void {
-    const executed = this.executed.get(page) ?? new Set<number>();
-    const compiled = new Set(region.entries.keys());
+    const executed = this.executed[page] ?? new Uint8Array(0x800);
+    const compiled = new Set(region.checkedEntries.keys()); // the same pcs as entries
     const more = compileRegion(region.pageVa, this.ram.view, page << 12, seeds, executed, compiled, this.hart, this.exit, this.mulDiv,
       this.stopsOf(region.pageVa >>> 12), this.maxBlock);
-    for (const [pc, run] of more.entries) region.entries.set(pc, run);
+    for (const [pc, run] of more.entries) region.entries[(pc & 0xfff) >>> 1] = run;
     for (const [pc, run] of more.checkedEntries) region.checkedEntries.set(pc, run);
     for (const pc of more.rejected) region.rejected.add(pc);
     for (let g = 0; g < more.covered.length; g++) region.covered[g] |= more.covered[g];

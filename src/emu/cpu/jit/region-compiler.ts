@@ -21,7 +21,7 @@
 // dispatch slow. A jump out of the function's blocks ends the run with the target's offset.
 
 import { C_ICOUNT } from '../rv32-state.js';
-import { RVC_TABLE } from '../rvc.js';
+import { expandRvc } from '../rvc.js';
 import { ACCESS_LOAD, ACCESS_STORE, TLB_ENTRIES } from '../sv32.js';
 
 /** What generated code needs of the hart. */
@@ -103,12 +103,13 @@ export const GRANULE_SHIFT = 4;
 /**
  * Compiles code of the page at `pageVa` (virtual, int32 arithmetic as the interpreter's pc) whose
  * bytes are `code` (4 KiB, read at compile time): blocks from the seeds, and from the block
- * targets found from them that have been `executed`, except those `compiled` already (a page
+ * targets found from them that have been `executed` (a byte per halfword of the page, non-zero:
+ * run), except those `compiled` already (a page
  * grows by new functions; the old ones keep the code V8 has optimized). Code never run stays
  * out: each block V8 has no type feedback for would cost a deoptimization when first reached.
  */
 export function compileRegion(pageVa: number, code: DataView, codeOffset: number, seeds: Iterable<number>,
-  executed: ReadonlySet<number>, compiled: ReadonlySet<number>, hart: JitHart, exit: RegionExit,
+  executed: Uint8Array, compiled: ReadonlySet<number>, hart: JitHart, exit: RegionExit,
   mulDiv: (f3: number, a: number, b: number) => number, stops: Uint8Array, maxBlock = MAX_BLOCK): CompiledRegion {
   const inPage = (pc: number): boolean => ((pc - pageVa) >>> 0) < 0x1000;
   const fetch = (pc: number): DecodedInstruction | undefined => {
@@ -116,7 +117,7 @@ export function compileRegion(pageVa: number, code: DataView, codeOffset: number
     if (off > 0xffe) return undefined;
     const low = code.getUint16(codeOffset + off, true);
     if ((low & 3) !== 3) {
-      const inst = RVC_TABLE[low];
+      const inst = expandRvc(low);
       return inst === 0 ? undefined : { pc, inst, length: 2 };
     }
     if (off > 0xffc) return undefined; // the upper half is on the next page
@@ -144,7 +145,7 @@ export function compileRegion(pageVa: number, code: DataView, codeOffset: number
       continue;
     }
     blocks.set(entry, block);
-    for (const t of block.targets) if (!blocks.has(t) && !compiled.has(t) && executed.has(t)) work.push(t);
+    for (const t of block.targets) if (!blocks.has(t) && !compiled.has(t) && executed[(t & 0xfff) >>> 1] !== 0) work.push(t);
   }
   // A block that runs into another block's start ends there and goes on to it: each instruction
   // is compiled once, where blocks from every entry to the next jump repeated the code after a
