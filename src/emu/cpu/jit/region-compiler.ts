@@ -7,12 +7,14 @@
 // FENCE.I, anything illegal, an instruction crossing the page end — ends the block before it,
 // and the interpreter runs that instruction (it is the reference for all of them).
 //
+// The guest registers the function's blocks use live in locals while it runs (block-registers.ts).
+//
 // Loads and stores make the hart's fast-path test inline (the page's entry in its data fast
 // path, alignment) and read or write RAM themselves; anything else calls the hart's own access
 // functions (translation, PMP, watchpoints, I/O, misalignment and traps stay in one place). This
 // keeps what V8 compiles small, and its speed independent of V8's choices of what to inline.
-// Before a call, the generated code writes the icount and the instruction's page offset where
-// the hart's trap path reads them; after it, a stop the hart was asked for (by a device, an
+// Before a call, the generated code writes back the registers, and writes the icount and the
+// instruction's page offset where the hart's trap path reads them; after it, a stop the hart was asked for (by a device, an
 // interrupt line that changed, code that was overwritten) ends the run at the next instruction,
 // as the interpreter's loop would. A store to a page RAM watches tells the hart the same way.
 //
@@ -23,6 +25,7 @@
 import { C_ICOUNT } from '../rv32-state.js';
 import { expandRvc } from '../rvc.js';
 import { ACCESS_LOAD, ACCESS_STORE, TLB_ENTRIES } from '../sv32.js';
+import { BlockRegisters, registerLocals, storeRegisters } from './block-registers.js';
 
 /** What generated code needs of the hart. */
 export interface JitHart {
@@ -133,7 +136,7 @@ export function compileRegion(pageVa: number, code: DataView, codeOffset: number
   // The blocks the seeds reach through code that has run, then cut into functions of at most
   // MAX_FUNCTION_SOURCE in the order they were reached (depth first, so a loop's blocks stay
   // together): a jump from one function to another returns to the interpreter's loop.
-  const blocks = new Map<number, { source: string; length: number }>();
+  const blocks = new Map<number, CompiledBlock>();
   const rejected = new Set<number>();
   const work = [...seeds].filter(inPage);
   while (work.length > 0) {
@@ -152,7 +155,7 @@ export function compileRegion(pageVa: number, code: DataView, codeOffset: number
   // loop head or a return address (the benchmark guests compiled each instruction 5 times over).
   const starts = new Set(blocks.keys());
   for (const entry of starts) blocks.set(entry, compileBlock(entry, pageVa, fetch, inPage, decoded, maxBlock, starts)!);
-  const groups: Map<number, string>[] = [new Map()];
+  const groups: Map<number, CompiledBlock>[] = [new Map()];
   let size = 0;
   for (const [entry, block] of blocks) {
     // Sized as the function without breakpoint checks (the one that runs unless a page has some).
@@ -161,7 +164,7 @@ export function compileRegion(pageVa: number, code: DataView, codeOffset: number
       groups.push(new Map());
       size = 0;
     }
-    groups[groups.length - 1].set(entry, block.source);
+    groups[groups.length - 1].set(entry, block);
     size += chars;
   }
   const entries = new Map<number, RegionFunction>();
@@ -187,7 +190,7 @@ export function compileRegion(pageVa: number, code: DataView, codeOffset: number
  * the run leaves before an instruction at a breakpoint (its byte set), at a block's start or
  * inside it, to the hart, which checks the breakpoint before it runs that instruction.
  */
-function regionFunction(pageVa: number, group: ReadonlyMap<number, string>, hart: JitHart, exit: RegionExit,
+function regionFunction(pageVa: number, group: ReadonlyMap<number, CompiledBlock>, hart: JitHart, exit: RegionExit,
   mulDiv: (f3: number, a: number, b: number) => number, stops: Uint8Array | undefined): RegionFunction {
   const numbers = new Int16Array(0x800).fill(-1);
   [...group.keys()].forEach((pc, n) => (numbers[((pc - pageVa) >>> 0) >>> 1] = n));
@@ -198,10 +201,13 @@ function regionFunction(pageVa: number, group: ReadonlyMap<number, string>, hart
   };
   const computed = `if ((off >>> 0) < 0x1000) { b = numbers[off >>> 1]; if (b >= 0${stops === undefined ? '' : ' && stops[off >>> 1] === 0'}) continue dispatch; } break dispatch;`;
   const stop = (off: string, k: string): string => (stops === undefined ? '' : `if (stops[${Number(off) >>> 1}] !== 0) { ran = ${k}; off = ${off}; break dispatch; }`);
-  const cases = [...group].map(([, source], n) => {
+  const used = new Set([...group.values()].flatMap((block) => [...block.registers.used]));
+  const sync = storeRegisters(new Set([...group.values()].flatMap((block) => [...block.registers.written])));
+  const cases = [...group].map(([, { source }], n) => {
     const body = source.replace(/@GO\((-?\d+)\)@/g, (_m, off: string) => go(Number(off)))
       .replace(/@COMPUTED@/g, computed)
-      .replace(/@STOP\((-?\d+),(\d+)\)@/g, (_m, off: string, k: string) => stop(off, k));
+      .replace(/@STOP\((-?\d+),(\d+)\)@/g, (_m, off: string, k: string) => stop(off, k))
+      .replace(/@SYNC@/g, sync);
     return `      case ${n}: {\n${body}\n      }`;
   }).join('\n');
   const source = `'use strict';
@@ -219,12 +225,14 @@ return function ${functionName(group)}(start, budget) {
   let b = numbers[off >>> 1];
   let done = 0; // instructions run in whole blocks
   let ran = 0; // instructions run of a block left midway (constants only in exits: no type feedback needed)
+  ${registerLocals(used)}
   dispatch: for (;;) {
     switch (b) {
 ${cases}
       default: break dispatch;
     }
   }
+  ${sync}
   exit.off = off;
   exit.done = done + ran;
 };`;
@@ -234,27 +242,30 @@ ${cases}
 }
 
 /** A name that says in profiles and V8's traces which guest code a function runs: its first block's address. */
-function functionName(group: ReadonlyMap<number, string>): string {
+function functionName(group: ReadonlyMap<number, CompiledBlock>): string {
   const first = Math.min(...[...group.keys()].map((pc) => pc >>> 0));
   return `guest_${first.toString(16).padStart(8, '0')}_${group.size}`;
 }
 
 /** One block from `entry` (up to the next of `starts`): its source, and the pcs it may go to next in this page. */
 function compileBlock(entry: number, pageVa: number, fetch: (pc: number) => DecodedInstruction | undefined, inPage: (pc: number) => boolean,
-  decoded: (d: DecodedInstruction) => void, maxBlock: number, starts?: ReadonlySet<number>): { source: string; targets: number[]; length: number } | undefined {
+  decoded: (d: DecodedInstruction) => void, maxBlock: number, starts?: ReadonlySet<number>): CompiledBlock | undefined {
   const to = (pc: number): number => (pc - pageVa) | 0;
   const body: string[] = [];
   const targets: number[] = [];
+  const regs = new BlockRegisters();
   let pc = entry;
   let n = 0;
   let end: string | undefined;
   while (n < maxBlock && inPage(pc) && !(n > 0 && starts?.has(pc))) {
     const d = fetch(pc);
     if (d === undefined) break;
-    const e = emit(d, n, to);
-    if (e === undefined) break; // the interpreter runs it
-    decoded(d);
     // Where a breakpoint inside the block ends it, in the functions for pages with breakpoints.
+    // An instruction the interpreter runs ends the block: what emit() noted of its registers
+    // (reads only: it returns before any write) costs at most a load at the function's start.
+    const e = emit(d, n, to, regs);
+    if (e === undefined) break;
+    decoded(d);
     if (n > 0) body.push(`@STOP(${to(pc)},${n})@`);
     body.push(e.code);
     n++;
@@ -272,8 +283,16 @@ function compileBlock(entry: number, pageVa: number, fetch: (pc: number) => Deco
     end = `done += ${n}; @GO(${to(pc)})@`;
     targets.push(pc);
   }
-  const source = [`        if (budget - done < ${n}) { off = ${to(entry)}; break dispatch; }`, ...body.map((l) => `        ${l}`), `        ${end}`].join('\n');
-  return { source, targets, length: n };
+  const source = [`if (budget - done < ${n}) { off = ${to(entry)}; break dispatch; }`, ...body, end].map((l) => `        ${l}`).join('\n');
+  return { source, targets, length: n, registers: regs };
+}
+
+interface CompiledBlock {
+  source: string;
+  /** The pcs in the page it may go to next. */
+  targets: number[];
+  length: number;
+  registers: BlockRegisters;
 }
 
 type Emitted =
@@ -281,7 +300,7 @@ type Emitted =
   | { kind: 'jump'; code: string; end: string; targets: number[] };
 
 /** The code of one instruction at index `k` of its block; undefined for what the interpreter must run. */
-function emit(d: DecodedInstruction, k: number, to: (pc: number) => number): Emitted | undefined {
+function emit(d: DecodedInstruction, k: number, to: (pc: number) => number, regs: BlockRegisters): Emitted | undefined {
   const { pc, inst } = d;
   const npc = (pc + d.length) | 0;
   const rd = (inst >> 7) & 31;
@@ -289,11 +308,11 @@ function emit(d: DecodedInstruction, k: number, to: (pc: number) => number): Emi
   const rs2 = (inst >> 20) & 31;
   const f3 = (inst >> 12) & 7;
   const f7 = inst >>> 25;
-  const set = (expr: string): string => (rd === 0 ? '' : `x[${rd}] = ${expr};`);
+  const set = (expr: string): string => regs.write(rd, expr);
   const plain = (code: string): Emitted => ({ kind: 'plain', code });
-  // x0 reads as the constant it is (one load and one bounds check fewer in V8's graph).
-  const a = rs1 === 0 ? '0' : `x[${rs1}]`;
-  const b = rs2 === 0 ? '0' : `x[${rs2}]`;
+  // Only where the instruction has the operand: a read makes the block load the register.
+  const a = (): string => regs.read(rs1);
+  const b = (): string => regs.read(rs2);
   switch ((inst >>> 2) & 31) {
     case 0x0d: return plain(set(`${inst & 0xfffff000}`)); // LUI
     case 0x05: return plain(set(`${(pc + (inst & 0xfffff000)) | 0}`)); // AUIPC
@@ -305,13 +324,13 @@ function emit(d: DecodedInstruction, k: number, to: (pc: number) => number): Emi
       if (f3 !== 0) return undefined;
       return {
         kind: 'jump',
-        code: `{ const t = (${a} + ${inst >> 20}) & ~1; ${set(`${npc}`)} off = (t - ${(pc - to(pc)) | 0}) | 0; }`,
+        code: `{ const t = (${a()} + ${inst >> 20}) & ~1; ${set(`${npc}`)} off = (t - ${(pc - to(pc)) | 0}) | 0; }`,
         end: `done += ${k + 1}; @COMPUTED@`,
         targets: rd === 0 ? [] : [npc],
       };
     }
     case 0x18: { // BRANCH
-      const cond = [`${a} === ${b}`, `${a} !== ${b}`, '', '', `${a} < ${b}`, `${a} >= ${b}`, `(${a} >>> 0) < (${b} >>> 0)`, `(${a} >>> 0) >= (${b} >>> 0)`][f3];
+      const cond = [`${a()} === ${b()}`, `${a()} !== ${b()}`, '', '', `${a()} < ${b()}`, `${a()} >= ${b()}`, `(${a()} >>> 0) < (${b()} >>> 0)`, `(${a()} >>> 0) >= (${b()} >>> 0)`][f3];
       if (cond === '') return undefined;
       const target = (pc + (((inst >> 31) << 12) | ((inst << 4) & 0x800) | ((inst >>> 20) & 0x7e0) | ((inst >>> 7) & 0x1e))) | 0;
       return { kind: 'jump', code: '', end: `done += ${k + 1}; if (${cond}) { @GO(${to(target)})@ } else { @GO(${to(npc)})@ }`, targets: [target, npc] };
@@ -321,43 +340,43 @@ function emit(d: DecodedInstruction, k: number, to: (pc: number) => number): Emi
       if (size === 0) return undefined;
       const slow = ['(hart.load8(va) << 24) >> 24', '(hart.load16(va) << 16) >> 16', 'hart.load32(va)', '', 'hart.load8(va)', 'hart.load16(va)'][f3];
       const fast = ['(m8[o] << 24) >> 24', '(m16[o >> 1] << 16) >> 16', 'm32[o >> 2]', '', 'm8[o]', 'm16[o >> 1]'][f3];
-      const into = (v: string): string => (rd === 0 ? `${v};` : `x[${rd}] = ${v};`);
-      return plain(`{ const va = (${a} + ${inst >> 20}) | 0; ${hit('va', ACCESS_LOAD, size)} { const o = page[e] + (va & 4095); ${rd === 0 ? '' : into(fast)} } `
+      const into = (v: string): string => (rd === 0 ? `${v};` : regs.write(rd, v));
+      return plain(`{ const va = (${a()} + ${inst >> 20}) | 0; ${hit('va', ACCESS_LOAD, size)} { const o = page[e] + (va & 4095); ${rd === 0 ? '' : into(fast)} } `
         + `else { ${access(to(pc), k)} ${into(slow)} ${afterAccess(to(npc), k)} } }`);
     }
     case 0x08: { // STORE
       const size = [1, 2, 4][f3];
       if (size === undefined) return undefined;
       const fast = ['m8[o]', 'm16[o >> 1]', 'm32[o >> 2]'][f3];
-      return plain(`{ const va = (${a} + ${((inst >> 25) << 5) | rd}) | 0; ${hit('va', ACCESS_STORE, size)} { const o = page[e] + (va & 4095); ${fast} = ${b}; `
+      return plain(`{ const va = (${a()} + ${((inst >> 25) << 5) | rd}) | 0; ${hit('va', ACCESS_STORE, size)} { const o = page[e] + (va & 4095); ${fast} = ${b()}; `
         + `if (watched[o >> 12] !== 0) { ${access(to(pc), k)} hart.noteStore(o, ${size}); ${afterAccess(to(npc), k)} } } `
-        + `else { ${access(to(pc), k)} hart.store${size * 8}(va, ${b}); ${afterAccess(to(npc), k)} } }`);
+        + `else { ${access(to(pc), k)} hart.store${size * 8}(va, ${b()}); ${afterAccess(to(npc), k)} } }`);
     }
     case 0x04: { // OP-IMM
       const imm = inst >> 20;
       switch (f3) {
-        case 0: return plain(set(`${a} + ${imm}`));
-        case 2: return plain(set(`${a} < ${imm} ? 1 : 0`));
-        case 3: return plain(set(`(${a} >>> 0) < ${imm >>> 0} ? 1 : 0`));
-        case 4: return plain(set(`${a} ^ ${imm}`));
-        case 6: return plain(set(`${a} | ${imm}`));
-        case 7: return plain(set(`${a} & ${imm}`));
-        case 1: return f7 === 0 ? plain(set(`${a} << ${rs2}`)) : undefined;
+        case 0: return plain(set(`${a()} + ${imm}`));
+        case 2: return plain(set(`${a()} < ${imm} ? 1 : 0`));
+        case 3: return plain(set(`(${a()} >>> 0) < ${imm >>> 0} ? 1 : 0`));
+        case 4: return plain(set(`${a()} ^ ${imm}`));
+        case 6: return plain(set(`${a()} | ${imm}`));
+        case 7: return plain(set(`${a()} & ${imm}`));
+        case 1: return f7 === 0 ? plain(set(`${a()} << ${rs2}`)) : undefined;
         default:
-          if (f7 === 0) return plain(set(`${a} >>> ${rs2}`));
-          return f7 === 0x20 ? plain(set(`${a} >> ${rs2}`)) : undefined;
+          if (f7 === 0) return plain(set(`${a()} >>> ${rs2}`));
+          return f7 === 0x20 ? plain(set(`${a()} >> ${rs2}`)) : undefined;
       }
     }
     case 0x0c: { // OP
       if (f7 === 0) {
-        return plain(set([`${a} + ${b}`, `${a} << (${b} & 31)`, `${a} < ${b} ? 1 : 0`, `(${a} >>> 0) < (${b} >>> 0) ? 1 : 0`,
-          `${a} ^ ${b}`, `${a} >>> (${b} & 31)`, `${a} | ${b}`, `${a} & ${b}`][f3]));
+        return plain(set([`${a()} + ${b()}`, `${a()} << (${b()} & 31)`, `${a()} < ${b()} ? 1 : 0`, `(${a()} >>> 0) < (${b()} >>> 0) ? 1 : 0`,
+          `${a()} ^ ${b()}`, `${a()} >>> (${b()} & 31)`, `${a()} | ${b()}`, `${a()} & ${b()}`][f3]));
       }
       if (f7 === 0x20) {
-        if (f3 === 0) return plain(set(`${a} - ${b}`));
-        return f3 === 5 ? plain(set(`${a} >> (${b} & 31)`)) : undefined;
+        if (f3 === 0) return plain(set(`${a()} - ${b()}`));
+        return f3 === 5 ? plain(set(`${a()} >> (${b()} & 31)`)) : undefined;
       }
-      if (f7 === 1) return plain(set(f3 === 0 ? `Math.imul(${a}, ${b})` : `mulDiv(${f3}, ${a}, ${b})`));
+      if (f7 === 1) return plain(set(f3 === 0 ? `Math.imul(${a()}, ${b()})` : `mulDiv(${f3}, ${a()}, ${b()})`));
       return undefined;
     }
     case 0x03: // MISC-MEM: FENCE is nothing here; FENCE.I goes to the interpreter (code may have changed)
@@ -377,9 +396,13 @@ function hit(va: string, type: number, size: number): string {
   return `const p = ${va} >>> 12; const e = (p & ${TLB_ENTRIES - 1}) + ${type * TLB_ENTRIES}; if (tag[e] === (p | hart.tlbStamp)${aligned})`;
 }
 
-/** Before an access: where the hart's trap path and devices look for the icount and the pc. */
+/**
+ * Before an access: where the hart's trap path and devices look for the icount and the pc, and
+ * the registers as the instruction found them (`@SYNC@`: a trap goes on from there in the
+ * interpreter).
+ */
 function access(off: number, k: number): string {
-  return `c[${C_ICOUNT}] = base + (done + ${k}); exit.accessOffset = ${off};`;
+  return `@SYNC@ c[${C_ICOUNT}] = base + (done + ${k}); exit.accessOffset = ${off};`;
 }
 
 /** After an access: a stop asked for ends the run after this instruction. */
