@@ -132,7 +132,10 @@ export function expandCompressed(c: number): number {
 
 /** Not expanded yet: bits 1:0 are 01, which no 32-bit instruction (11) nor the illegal mark (0) has. */
 const UNEXPANDED = 1;
-/** The expansions made so far, by 16-bit value (filled as the guest meets them: filling all 65,536 at start-up cost ~10 ms of unoptimized JavaScript). */
+/**
+ * The expansions made so far, by 16-bit value: filled as the guest meets them (filling all
+ * 65,536 at start-up cost every process ~10 ms of unoptimized JavaScript).
+ */
 const expansions = new Int32Array(65536).fill(UNEXPANDED);
 
 /** expandCompressed(half), each value computed once. */

@@ -25,7 +25,10 @@ export interface Region {
   readonly pageVa: number;
   /** False once the page has been written: the interpreter then stops using it. */
   valid: boolean;
-  /** The function that runs from each block entry, by the entry's halfword in the page (`(pc & 0xfff) >>> 1`): an array, as the hart looks here before every run of compiled code. */
+  /**
+   * The function that runs from each block entry, by the entry's halfword in the page
+   * (`(pc & 0xfff) >>> 1`): an array, as the hart looks here before every run of compiled code.
+   */
   readonly entries: (RegionFunction | undefined)[];
   /** The same, leaving before instructions at breakpoints (compiled when first asked for). */
   readonly checkedEntries: Map<number, () => RegionFunction>;
@@ -135,8 +138,8 @@ export class RegionCache {
     const old = this.regions[page];
     if (old !== undefined) old.valid = false;
     const region: Region = {
-      pageVa, valid: true, entries: new Array<RegionFunction | undefined>(0x800).fill(undefined), checkedEntries: new Map(), covered: new Uint8Array(0x1000 >>> GRANULE_SHIFT), misses: new Map(), missCount: 0,
-      rejected: new Set(), compiles,
+      pageVa, valid: true, entries: new Array<RegionFunction | undefined>(0x800).fill(undefined), checkedEntries: new Map(),
+      covered: new Uint8Array(0x1000 >>> GRANULE_SHIFT), misses: new Map(), missCount: 0, rejected: new Set(), compiles,
     };
     this.regions[page] = region;
     this.grow(region, page, seeds);

@@ -14,9 +14,10 @@
 // functions (translation, PMP, watchpoints, I/O, misalignment and traps stay in one place). This
 // keeps what V8 compiles small, and its speed independent of V8's choices of what to inline.
 // Before a call, the generated code writes back the registers, and writes the icount and the
-// instruction's page offset where the hart's trap path reads them; after it, a stop the hart was asked for (by a device, an
-// interrupt line that changed, code that was overwritten) ends the run at the next instruction,
-// as the interpreter's loop would. A store to a page RAM watches tells the hart the same way.
+// instruction's page offset where the hart's trap path reads them; after it, a stop the hart was
+// asked for (by a device, an interrupt line that changed, code that was overwritten) ends the
+// run at the next instruction, as the interpreter's loop would. A store to a page RAM watches
+// tells the hart the same way.
 //
 // The loop works with the pc's offset in the page, not the pc: guest addresses at 0x80000000 and
 // above are outside V8's small integers, and a pc kept as a heap number made every block
@@ -107,9 +108,9 @@ export const GRANULE_SHIFT = 4;
  * Compiles code of the page at `pageVa` (virtual, int32 arithmetic as the interpreter's pc) whose
  * bytes are `code` (4 KiB, read at compile time): blocks from the seeds, and from the block
  * targets found from them that have been `executed` (a byte per halfword of the page, non-zero:
- * run), except those `compiled` already (a page
- * grows by new functions; the old ones keep the code V8 has optimized). Code never run stays
- * out: each block V8 has no type feedback for would cost a deoptimization when first reached.
+ * run), except those `compiled` already (a page grows by new functions; the old ones keep the
+ * code V8 has optimized). Code never run stays out: each block V8 has no type feedback for
+ * would cost a deoptimization when first reached.
  */
 export function compileRegion(pageVa: number, code: DataView, codeOffset: number, seeds: Iterable<number>,
   executed: Uint8Array, compiled: ReadonlySet<number>, hart: JitHart, exit: RegionExit,
