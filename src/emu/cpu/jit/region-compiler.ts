@@ -79,8 +79,12 @@ export const MAX_BLOCK = 128;
  * share the host's cores with the guest: on a 2-core host, cutting functions from 30,000
  * characters to 3,000 cut the time of the benchmark guests by 20-40 % (`npm run bench`), and
  * long runs did not get slower. Beyond about 75,000 characters V8 does not optimize at all.
+ * Smaller is not free either: a jump to another function goes through the hart's loop, and a
+ * call loads the registers its blocks use and writes back those they write. Since registers live
+ * in locals, 6,000 beats 3,000 on paging (~5 %; 8 times fewer calls) and costs irq ~5 % (its
+ * short runs between interrupts load more registers); 12,000 and 20,000 were slower again.
  */
-const MAX_FUNCTION_SOURCE = 3_000;
+const MAX_FUNCTION_SOURCE = 6_000;
 
 interface DecodedInstruction {
   pc: number;
