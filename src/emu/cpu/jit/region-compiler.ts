@@ -265,12 +265,12 @@ function compileBlock(entry: number, pageVa: number, fetch: (pc: number) => Deco
   while (n < maxBlock && inPage(pc) && !(n > 0 && starts?.has(pc))) {
     const d = fetch(pc);
     if (d === undefined) break;
-    // Where a breakpoint inside the block ends it, in the functions for pages with breakpoints.
     // An instruction the interpreter runs ends the block: what emit() noted of its registers
     // (reads only: it returns before any write) costs at most a load at the function's start.
     const e = emit(d, n, to, regs);
     if (e === undefined) break;
     decoded(d);
+    // Where a breakpoint inside the block ends it, in the functions for pages with breakpoints.
     if (n > 0) body.push(`@STOP(${to(pc)},${n})@`);
     body.push(e.code);
     n++;
