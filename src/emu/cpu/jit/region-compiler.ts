@@ -163,7 +163,8 @@ export function compileRegion(pageVa: number, code: DataView, codeOffset: number
   const groups: Map<number, CompiledBlock>[] = [new Map()];
   let size = 0;
   for (const [entry, block] of blocks) {
-    // Sized as the function without breakpoint checks (the one that runs unless a page has some).
+    // Sized as the function without breakpoint checks (the one that runs unless a page has some),
+    // before the register write-backs (`@SYNC@`) are filled in.
     const chars = block.source.replace(/@STOP\([^@]*\)@/g, '').length;
     if (size + chars > MAX_FUNCTION_SOURCE && groups[groups.length - 1].size > 0) {
       groups.push(new Map());
