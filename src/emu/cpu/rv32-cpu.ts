@@ -72,7 +72,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
   readonly debug = new HartDebug();
 
   /**
-   * The icount the running loop stops at; a stop asked for (stop()) lowers it to 0. Written only
+   * The icount the running loop stops at; a stop asked for (requestStop()) lowers it to 0. Written only
    * here.
    */
   limit = 0;
@@ -148,7 +148,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     // Code overwritten under a running region: the region stops at the next access check.
     this.ram.codeWritten = (page, offset, size) => {
       const gone = jit.written(page, offset, size);
-      if (gone) this.stop();
+      if (gone) this.requestStop();
       return gone;
     };
   }
@@ -219,13 +219,11 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     return (low | (this.ram16[(pa2 - this.ramBase) >>> 1] << 16)) >>> 0;
   }
 
-  /** Asks the running loop to stop after the current instruction. */
+  /**
+   * Asks the running loop to stop after the current instruction. Every stop the loop must notice
+   * comes here: the interpreter sees the limit, compiled code the flag.
+   */
   requestStop(): void {
-    this.stop();
-  }
-
-  /** Every stop the loop must notice comes here: the interpreter sees the limit, compiled code the flag. */
-  private stop(): void {
     this.limit = 0;
     this.stopped = true;
   }
@@ -243,7 +241,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
   }
 
   interruptsChanged(): void {
-    this.stop(); // the machine re-checks interrupts before the next instruction
+    this.requestStop(); // the machine re-checks interrupts before the next instruction
   }
 
   translationChanged(): void {
@@ -435,7 +433,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
   /** Enters the trap handler (delegated to S when medeleg/mideleg say so) and returns its pc. */
   private enterTrap(cause: number, tval: number, epc: number, interrupt: boolean): number {
     this.trapObserver?.(cause, interrupt);
-    if (this.debug.noteTrap(cause, interrupt, this.c[C_ICOUNT])) this.stop();
+    if (this.debug.noteTrap(cause, interrupt, this.c[C_ICOUNT])) this.requestStop();
     const s = this.s;
     const priv = s[S_PRIV];
     const delegated = priv <= C.PRV_S && ((interrupt ? s[S_MIDELEG] : s[S_MEDELEG]) & (1 << cause)) !== 0;
@@ -759,7 +757,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
 
   /** A watched access stops the loop after this instruction. */
   private noteWatchedAccess(va: number, size: number, write: boolean): void {
-    if (this.debug.noteAccess(va, size, write, this.c[C_ICOUNT])) this.stop();
+    if (this.debug.noteAccess(va, size, write, this.c[C_ICOUNT])) this.requestStop();
   }
 
   private translate(va: number, access: AccessType, size: number): number {
@@ -773,7 +771,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
       const page = sv32Walk(this.ram, fetch ? this.fetchCtx : this.dataCtx, va, access, false, this.ptePmpCheck, this.walkLeaf);
       if (page < 0) this.raise(page === WALK_PAGE_FAULT ? PAGE_FAULT_CAUSE[access] : ACCESS_FAULT_CAUSE[access], va);
       pa = page + (va & 0xfff);
-      if (!this.pmp.applies(priv) || this.pmp.pageVerdict(page, access, priv) === PAGE_ALLOWED) {
+      if (this.pmpAllowsPage(page, access, priv)) {
         this.fillTlb(i, vpn, page, !fetch);
         if (!fetch) this.fillTwin(vpn, page, access === ACCESS_LOAD ? ACCESS_STORE : ACCESS_LOAD, priv);
         return pa;
@@ -781,13 +779,18 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     } else if (!fetch) {
       // Without translation the page is its own; the fast path may hold it when PMP allows all of it.
       const page = va - (va & 0xfff);
-      if (!this.pmp.applies(priv) || this.pmp.pageVerdict(page, access, priv) === PAGE_ALLOWED) {
+      if (this.pmpAllowsPage(page, access, priv)) {
         this.fillData(tlbIndex(access, va >>> 12), va >>> 12, page);
         return pa;
       }
     }
     if (this.pmp.applies(priv) && !this.pmp.allows(pa, size, access, priv)) this.raise(ACCESS_FAULT_CAUSE[access], va);
     return pa;
+  }
+
+  /** PMP allows `access` to the whole of `page` at `priv` (or does not apply), so no access there needs a check. */
+  private pmpAllowsPage(page: number, access: AccessType, priv: number): boolean {
+    return !this.pmp.applies(priv) || this.pmp.pageVerdict(page, access, priv) === PAGE_ALLOWED;
   }
 
   private fillTlb(i: number, vpn: number, page: number, data: boolean): void {
@@ -814,7 +817,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     const pte = this.walkLeaf.pte;
     if (!leafAllows(pte, other, this.dataCtx.mxr)) return;
     if (other === ACCESS_STORE && (pte & C.PTE_D) === 0) return;
-    if (this.pmp.applies(priv) && this.pmp.pageVerdict(page, other, priv) !== PAGE_ALLOWED) return;
+    if (!this.pmpAllowsPage(page, other, priv)) return;
     this.fillTlb(tlbIndex(other, vpn), vpn, page, true);
   }
 
@@ -824,7 +827,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     const off = pa - this.ramBase;
     if (off < 0 || off >= this.ramSize) this.raise(C.CAUSE_FETCH_ACCESS, pc);
     const priv = this.fetchCtx.priv;
-    this.fetchCacheable = !this.pmp.applies(priv) || this.pmp.pageVerdict(pa - (pa & 0xfff), ACCESS_FETCH, priv) === PAGE_ALLOWED;
+    this.fetchCacheable = this.pmpAllowsPage(pa - (pa & 0xfff), ACCESS_FETCH, priv);
     return off - (pc & 0xfff);
   }
 
@@ -865,7 +868,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     const off = this.dataHit(va, ACCESS_STORE);
     if (off >= 0) {
       this.ram8[off] = v;
-      if (this.ramWatch[off >> 12] !== 0) this.ram.onStore(this.ramBase + off, 1);
+      if (this.ramWatch[off >> 12] !== 0) this.noteStore(off, 1);
       return;
     }
     this.store8At(va >>> 0, v);
@@ -875,7 +878,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     const off = this.dataHit(va, ACCESS_STORE);
     if (off >= 0 && (off & 1) === 0) {
       this.ram16[off >> 1] = v;
-      if (this.ramWatch[off >> 12] !== 0) this.ram.onStore(this.ramBase + off, 2);
+      if (this.ramWatch[off >> 12] !== 0) this.noteStore(off, 2);
       return;
     }
     this.store16At(va >>> 0, v);
@@ -885,7 +888,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     const off = this.dataHit(va, ACCESS_STORE);
     if (off >= 0 && (off & 3) === 0) {
       this.ram32[off >> 2] = v;
-      if (this.ramWatch[off >> 12] !== 0) this.ram.onStore(this.ramBase + off, 4);
+      if (this.ramWatch[off >> 12] !== 0) this.noteStore(off, 4);
       return;
     }
     this.store32At(va >>> 0, v);
@@ -910,7 +913,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     return this.dataOff[i] + (va & 0xfff);
   }
 
-  /** A store compiled code made to RAM at `off` (JitHart), for a page RAM watches. */
+  /** A store made to RAM at `off`, by the interpreter or compiled code (JitHart), for a page RAM watches. */
   noteStore(off: number, size: number): void {
     this.ram.onStore(this.ramBase + off, size);
   }
