@@ -24,36 +24,46 @@ function rotl(x: number, r: number): number {
 
 /**
  * The hash of `count` words of `w` from `start`, then `tail` (0–3 bytes), as if they were one
- * byte string of 4·count + tail.length bytes. The one loop every public function goes through,
- * kept on Int32Array alone so V8 compiles it for one element kind.
+ * byte string of 4·count + tail.length bytes. Every public function goes through here, on
+ * Int32Array alone so V8 compiles it for one element kind.
  */
 function hashRange(w: Int32Array, start: number, count: number, tail: Uint8Array | undefined, seed: number): number {
-  const end = start + count;
-  let i = start;
-  let h: number;
-  if (count >= 4) {
-    let v1 = (seed + PRIME1 + PRIME2) | 0;
-    let v2 = (seed + PRIME2) | 0;
-    let v3 = seed | 0;
-    let v4 = (seed - PRIME1) | 0;
-    const last = end - 4;
-    for (; i <= last; i += 4) {
-      v1 = Math.imul(rotl((v1 + Math.imul(w[i], PRIME2)) | 0, 13), PRIME1);
-      v2 = Math.imul(rotl((v2 + Math.imul(w[i + 1], PRIME2)) | 0, 13), PRIME1);
-      v3 = Math.imul(rotl((v3 + Math.imul(w[i + 2], PRIME2)) | 0, 13), PRIME1);
-      v4 = Math.imul(rotl((v4 + Math.imul(w[i + 3], PRIME2)) | 0, 13), PRIME1);
-    }
-    h = (rotl(v1, 1) + rotl(v2, 7) + rotl(v3, 12) + rotl(v4, 18)) | 0;
-  } else {
-    h = (seed + PRIME5) | 0;
-  }
+  const whole = count & ~3; // the words the four lanes take
+  let h = whole > 0 ? lanes(w, start, whole, seed) : (seed + PRIME5) | 0;
   // The length goes in so that inputs differing only by trailing zeros hash apart.
   h = (h + count * 4 + (tail === undefined ? 0 : tail.length)) | 0;
-  for (; i < end; i++) h = Math.imul(rotl((h + Math.imul(w[i], PRIME3)) | 0, 17), PRIME4);
+  for (let i = start + whole; i < start + count; i++) h = Math.imul(rotl((h + Math.imul(w[i], PRIME3)) | 0, 17), PRIME4);
   if (tail !== undefined) {
     for (let j = 0; j < tail.length; j++) h = Math.imul(rotl((h + Math.imul(tail[j], PRIME5)) | 0, 11), PRIME1);
   }
   return avalanche(h);
+}
+
+/** hashRange of one whole RAM page: the lanes alone, with none of the code for odd lengths. */
+function hashPageAt(w: Int32Array, start: number): number {
+  return avalanche((lanes(w, start, WORDS_PER_PAGE, 0) + PAGE_SIZE) | 0);
+}
+
+/**
+ * The four lanes over `count` words (a positive multiple of 4) from `start`, combined: the bulk
+ * of every hash, in a function of its own. V8 compiles the loop of a long hash mid-call, with
+ * feedback for the loop alone; when the loop shared a function with the code for odd lengths,
+ * reaching that code left the optimized code, 18 times in a paging recording, and the pages
+ * after it were hashed by V8's interpreter (its digests took 38 ms instead of 27).
+ */
+function lanes(w: Int32Array, start: number, count: number, seed: number): number {
+  let v1 = (seed + PRIME1 + PRIME2) | 0;
+  let v2 = (seed + PRIME2) | 0;
+  let v3 = seed | 0;
+  let v4 = (seed - PRIME1) | 0;
+  const end = start + count;
+  for (let i = start; i < end; i += 4) {
+    v1 = Math.imul(rotl((v1 + Math.imul(w[i], PRIME2)) | 0, 13), PRIME1);
+    v2 = Math.imul(rotl((v2 + Math.imul(w[i + 1], PRIME2)) | 0, 13), PRIME1);
+    v3 = Math.imul(rotl((v3 + Math.imul(w[i + 2], PRIME2)) | 0, 13), PRIME1);
+    v4 = Math.imul(rotl((v4 + Math.imul(w[i + 3], PRIME2)) | 0, 13), PRIME1);
+  }
+  return (rotl(v1, 1) + rotl(v2, 7) + rotl(v3, 12) + rotl(v4, 18)) | 0;
 }
 
 function avalanche(h: number): number {
@@ -96,7 +106,7 @@ export function hashRamPage(ram: Ram, page: number): number {
   if (!Number.isInteger(page) || page < 0 || page >= pages) {
     throw new RangeError(`RAM page ${page} does not exist (RAM has ${pages} pages)`);
   }
-  return hashRange(ram.i32, page * WORDS_PER_PAGE, WORDS_PER_PAGE, undefined, 0);
+  return hashPageAt(ram.i32, page * WORDS_PER_PAGE);
 }
 
 /** The digest of all of RAM: the page hashes combined in page order, so a moved page shows. */
@@ -105,7 +115,7 @@ export function digestRam(ram: Ram): number {
   const w = ram.i32;
   let h = RAM_SEED;
   for (let p = 0; p < pages; p++) {
-    const ph = hashRange(w, p * WORDS_PER_PAGE, WORDS_PER_PAGE, undefined, 0);
+    const ph = hashPageAt(w, p * WORDS_PER_PAGE);
     h = Math.imul(rotl((h + Math.imul(ph, PRIME2)) | 0, 13), PRIME1);
   }
   return avalanche((h + pages) | 0);

@@ -98,7 +98,7 @@ export class KeyframeStore<T> {
     }
     if (here !== this.base) throw new Error(`keyframe at ${icount}: the machine did not pass the keyframe at ${here?.icount}`);
     const first = this.frames.length === 0;
-    const pages = first ? m.ram.nonzeroPages() : [...m.ram.keyframeDirtyPages()].sort((a, b) => a - b);
+    const pages = first ? m.ram.nonzeroPages() : m.ram.keyframeDirtyPages();
     for (const p of pages) this.addVersion(p, icount, m.ram.u8.slice(p * PAGE_SIZE, (p + 1) * PAGE_SIZE));
     const frame: Keyframe<T> = {
       icount,

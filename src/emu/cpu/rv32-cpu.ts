@@ -109,6 +109,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
   readonly ram16: Uint16Array;
   readonly ram32: Int32Array;
   readonly ramWatch: Uint8Array;
+  readonly ramWritten: Int32Array;
   private readonly ramBase: number;
   private readonly ramSize: number;
 
@@ -124,6 +125,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     this.ram16 = ram.u16;
     this.ram32 = ram.i32;
     this.ramWatch = ram.watch;
+    this.ramWritten = ram.written;
     this.ramBase = ram.base;
     this.ramSize = ram.size;
     this.s[S_PRIV] = C.PRV_M;
@@ -737,7 +739,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     const off = pa - this.ramBase;
     if (off >= 0 && off < this.ramSize) {
       this.ram32[off >>> 2] = value;
-      if (this.ramWatch[off >>> 12] !== 0) this.ram.onStore(pa, 4);
+      this.stored(off, 4);
       return;
     }
     if (!this.bus.store(pa, 4, value >>> 0)) this.raise(C.CAUSE_STORE_ACCESS, va);
@@ -868,7 +870,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     const off = this.dataHit(va, ACCESS_STORE);
     if (off >= 0) {
       this.ram8[off] = v;
-      if (this.ramWatch[off >> 12] !== 0) this.noteStore(off, 1);
+      this.stored(off, 1);
       return;
     }
     this.store8At(va >>> 0, v);
@@ -878,7 +880,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     const off = this.dataHit(va, ACCESS_STORE);
     if (off >= 0 && (off & 1) === 0) {
       this.ram16[off >> 1] = v;
-      if (this.ramWatch[off >> 12] !== 0) this.noteStore(off, 2);
+      this.stored(off, 2);
       return;
     }
     this.store16At(va >>> 0, v);
@@ -888,7 +890,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     const off = this.dataHit(va, ACCESS_STORE);
     if (off >= 0 && (off & 3) === 0) {
       this.ram32[off >> 2] = v;
-      if (this.ramWatch[off >> 12] !== 0) this.noteStore(off, 4);
+      this.stored(off, 4);
       return;
     }
     this.store32At(va >>> 0, v);
@@ -916,6 +918,17 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
   /** A store made to RAM at `off`, by the interpreter or compiled code (JitHart), for a page RAM watches. */
   noteStore(off: number, size: number): void {
     this.ram.onStore(this.ramBase + off, size);
+  }
+
+  /** After every store the interpreter makes to RAM at `off`: the page's write stamp, and RAM told if it watches the page. */
+  private stored(off: number, size: number): void {
+    this.ramWritten[off >>> 12] = this.ram.epoch;
+    if (this.ramWatch[off >>> 12] !== 0) this.noteStore(off, size);
+  }
+
+  /** The epoch RAM stamps writes with now (JitHart: compiled code stamps its stores with it). */
+  get ramEpoch(): number {
+    return this.ram.epoch;
   }
 
   // The general paths, with an unsigned virtual address: translation, misalignment, I/O.
@@ -956,7 +969,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     const off = pa - this.ramBase;
     if (off >= 0 && off < this.ramSize) {
       this.ram8[off] = v;
-      if (this.ramWatch[off >>> 12] !== 0) this.ram.onStore(pa, 1);
+      this.stored(off, 1);
       return;
     }
     this.storeIo(pa, va, 1, v & 0xff);
@@ -968,7 +981,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     const off = pa - this.ramBase;
     if (off >= 0 && off < this.ramSize) {
       this.ram16[off >>> 1] = v;
-      if (this.ramWatch[off >>> 12] !== 0) this.ram.onStore(pa, 2);
+      this.stored(off, 2);
       return;
     }
     this.storeIo(pa, va, 2, v & 0xffff);
@@ -980,7 +993,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     const off = pa - this.ramBase;
     if (off >= 0 && off < this.ramSize) {
       this.ram32[off >>> 2] = v;
-      if (this.ramWatch[off >>> 12] !== 0) this.ram.onStore(pa, 4);
+      this.stored(off, 4);
       return;
     }
     this.storeIo(pa, va, 4, v >>> 0);

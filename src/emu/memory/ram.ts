@@ -1,28 +1,36 @@
 // Guest RAM: one ArrayBuffer with byte, halfword and word views (little-endian host assumed, as
-// every platform Node runs on is), and a per-page watch byte. The hart's store fast path tests
-// that byte and calls onStore() when it is nonzero: HTIF's tohost page uses it, and so does
-// dirty-page tracking (a page's dirty-watch bit is cleared at its first store, so later stores
-// to it stay on the fast path). Two trackers run apart: the pages written since the last state
-// digest, and those written since the last keyframe. Pages the hart has compiled code from are
-// watched too: a write to one (a store, a device's DMA, a debugger's or loader's copy) is shown
-// to the hart, which drops the code if the write reached it. And every page is watched until its
-// first write of any kind: a page never written is zero, so a search for nonzero pages (the first
-// keyframe, a snapshot) skips it unread. Reading memory the guest never touched is not free: the
-// host maps each such page on its first read (a page fault apiece, 380 ms for 128 MiB here).
+// every platform Node runs on is), a per-page watch byte, and a per-page write stamp.
+//
+// The stamp is how dirty pages are tracked: every store (the hart's, a device's) writes the
+// current epoch into its page's stamp, and each tracker (pages written since the last state
+// digest; since the last keyframe) remembers the epoch it started at. The hart stamps on its
+// fast path, unconditionally. Tracking by watching every page until its first store, as before,
+// sent the first store to each page after a digest down a path compiled code had never run,
+// where V8 dropped the optimized code of the guest functions making them (five on the paging
+// benchmark, its hottest among them) and compiled them again.
+//
+// The watch byte sends a store to the store listener (HTIF's tohost page), to the hart's check
+// for overwritten code (pages it has compiled code from: a write to one, whoever makes it, is
+// shown to the hart, which drops the code if the write reached it), and marks a page's first
+// write: a page never written is zero, so a search for nonzero pages (the first keyframe, a
+// snapshot) skips it unread. Reading memory the guest never touched is not free: the host maps
+// each such page on its first read (a page fault apiece, 380 ms for 128 MiB here).
 
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 1 << PAGE_SHIFT;
 
 /** Watch bits: stores to the page go to the store listener (HTIF). */
 export const WATCH_LISTENER = 1;
-/** Watch bits: dirty tracking for state digests waits for the page's first store. */
-export const WATCH_DIRTY = 2;
-/** Watch bits: dirty tracking for keyframes waits for the page's first store. */
-export const WATCH_KEYFRAME = 4;
 /** Watch bits: the hart has compiled code from the page; writes to it are shown to codeWritten. */
 export const WATCH_CODE = 8;
 /** Watch bits: nothing has written the page yet (it is all zeros). */
 export const WATCH_FRESH = 16;
+
+/** Pages written since a tracker started: those stamped at or after its epoch, and those it was told of. */
+interface Tracker {
+  since: number;
+  extra: Set<number>;
+}
 
 export type RamStoreHook = (pa: number, size: number) => void;
 
@@ -34,6 +42,13 @@ export class Ram {
   readonly view: DataView;
   /** WATCH_* bits per page, indexed by (pa − base) >> PAGE_SHIFT. */
   readonly watch: Uint8Array;
+  /** Per page, the epoch of its last write (0: none since RAM was made); indexed as watch. */
+  readonly written: Int32Array;
+  /**
+   * What writes are stamped with now. It moves on when a tracker starts, which happens between
+   * runs of the hart, never during one: compiled code reads it once per call.
+   */
+  epoch = 1;
   /** Receives stores to pages with WATCH_LISTENER set. */
   storeListener: RamStoreHook = () => {};
   /**
@@ -41,11 +56,10 @@ export class Ram {
    * true when the page holds no compiled code any more, and the bit is then cleared.
    */
   codeWritten: (page: number, offset: number, size: number) => boolean = () => true;
-  /** Pages written since startDirtyTracking(), in the order of their first write. */
-  private dirty: number[] = [];
+  /** Pages written since startDirtyTracking() (none before it is called). */
+  private digestTracker: Tracker = { since: Infinity, extra: new Set() };
   /** Pages written since startKeyframeTracking(), likewise. */
-  private keyframeDirty: number[] = [];
-  private tracking = false;
+  private keyframeTracker: Tracker = { since: Infinity, extra: new Set() };
 
   constructor(
     /** Physical address of the first byte. */
@@ -60,15 +74,14 @@ export class Ram {
     this.i32 = new Int32Array(buffer, 0, size >>> 2);
     this.view = new DataView(buffer);
     this.watch = new Uint8Array(size >>> PAGE_SHIFT).fill(WATCH_FRESH);
+    this.written = new Int32Array(size >>> PAGE_SHIFT);
   }
 
-  /** Called after a store to a watched page (by the hart, or by anything else writing RAM). */
+  /** Called after a store to a watched page, by the hart (which stamps every store itself). */
   onStore(pa: number, size: number): void {
     const page = (pa - this.base) >>> PAGE_SHIFT;
     const w = this.watch[page];
-    if (w & WATCH_DIRTY) this.dirty.push(page);
-    if (w & WATCH_KEYFRAME) this.keyframeDirty.push(page);
-    this.watch[page] = w & ~(WATCH_DIRTY | WATCH_KEYFRAME | WATCH_FRESH);
+    this.watch[page] = w & ~WATCH_FRESH;
     if (w & WATCH_CODE) this.codeWrite(page, (pa - this.base) & (PAGE_SIZE - 1), size);
     if (w & WATCH_LISTENER) this.storeListener(pa, size);
   }
@@ -78,9 +91,9 @@ export class Ram {
     const page = (pa - this.base) >>> PAGE_SHIFT;
     const w = this.watch[page];
     this.watch[page] = w & ~WATCH_FRESH;
+    this.written[page] = this.epoch;
     // Devices note a write once per page they touch: all of the page may have changed.
     if (w & WATCH_CODE) this.codeWrite(page, 0, PAGE_SIZE);
-    if (this.tracking && w & (WATCH_DIRTY | WATCH_KEYFRAME)) this.onStore(pa, 1);
   }
 
   private codeWrite(page: number, offset: number, size: number): void {
@@ -128,48 +141,50 @@ export class Ram {
     this.watch[page] |= WATCH_CODE;
   }
 
-  /** Forgets the pages written so far and watches every page for its next first write. */
+  /** Forgets the pages written so far: dirtyPages() starts empty. */
   startDirtyTracking(): void {
-    this.dirty = this.restartTracking(WATCH_DIRTY, []);
+    this.digestTracker = this.startTracker([]);
   }
 
   /** Resumes digest tracking as if exactly `pages` had been written since it started (a keyframe restore). */
   restoreDirtyTracking(pages: readonly number[]): void {
-    this.dirty = this.restartTracking(WATCH_DIRTY, pages);
+    this.digestTracker = this.startTracker(pages);
   }
 
   /** The pages written since startDirtyTracking(), in ascending order. */
   dirtyPages(): number[] {
-    return [...this.dirty].sort((a, b) => a - b);
+    return this.pagesOf(this.digestTracker);
   }
 
   /** Like startDirtyTracking(), for the keyframe tracker. */
   startKeyframeTracking(): void {
-    this.keyframeDirty = this.restartTracking(WATCH_KEYFRAME, []);
+    this.keyframeTracker = this.startTracker([]);
   }
 
   /** Counts `pages` as written since startKeyframeTracking() (a keyframe taken since was dropped). */
   addKeyframeDirty(pages: readonly number[]): void {
-    for (const p of pages) {
-      if (this.watch[p] & WATCH_KEYFRAME) {
-        this.watch[p] &= ~WATCH_KEYFRAME;
-        this.keyframeDirty.push(p);
-      }
-    }
+    for (const p of pages) this.keyframeTracker.extra.add(p);
   }
 
-  /** The pages written since startKeyframeTracking(), in the order of their first write. */
-  keyframeDirtyPages(): readonly number[] {
-    return this.keyframeDirty;
+  /** The pages written since startKeyframeTracking(), in ascending order. */
+  keyframeDirtyPages(): number[] {
+    return this.pagesOf(this.keyframeTracker);
   }
 
-  /** Sets `bit` on every page but `written`, which becomes the tracker's list. */
-  private restartTracking(bit: number, written: readonly number[]): number[] {
-    this.tracking = true;
-    const w = this.watch;
-    for (let i = 0; i < w.length; i++) w[i] |= bit;
-    for (const p of written) w[p] &= ~bit;
-    return [...written];
+  /** A tracker starting now, with `written` counted as written since. */
+  private startTracker(written: readonly number[]): Tracker {
+    return { since: ++this.epoch, extra: new Set(written) };
+  }
+
+  /** One pass over the stamps (tens of microseconds for 128 MiB, once a digest or a keyframe). */
+  private pagesOf(t: Tracker): number[] {
+    const pages: number[] = [];
+    const stamps = this.written;
+    const since = t.since;
+    for (let p = 0; p < stamps.length; p++) if (stamps[p] >= since) pages.push(p);
+    if (t.extra.size === 0) return pages;
+    for (const p of t.extra) if (stamps[p] < since) pages.push(p);
+    return pages.sort((a, b) => a - b);
   }
 
   /** True when [pa, pa + len) lies inside RAM. */

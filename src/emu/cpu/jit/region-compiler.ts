@@ -16,8 +16,8 @@
 // Before a call, the generated code writes back the registers, and writes the icount and the
 // instruction's page offset where the hart's trap path reads them; after it, a stop the hart was
 // asked for (by a device, an interrupt line that changed, code that was overwritten) ends the
-// run at the next instruction, as the interpreter's loop would. A store to a page RAM watches
-// tells the hart the same way.
+// run at the next instruction, as the interpreter's loop would. A store stamps its page for
+// dirty-page tracking, and one to a page RAM watches tells the hart the same way.
 //
 // The loop works with the pc's offset in the page, not the pc: guest addresses at 0x80000000 and
 // above are outside V8's small integers, and a pc kept as a heap number made every block
@@ -43,6 +43,10 @@ export interface JitHart {
   readonly ram32: Int32Array;
   /** RAM's per-page watch bits: a store to a watched page must be told (noteStore). */
   readonly ramWatch: Uint8Array;
+  /** RAM's per-page write stamps: every store writes ramEpoch into its page's (dirty-page tracking). */
+  readonly ramWritten: Int32Array;
+  /** Constant while the hart runs (trackers start between runs). */
+  readonly ramEpoch: number;
   noteStore(off: number, size: number): void;
   load8(va: number): number;
   load16(va: number): number;
@@ -225,8 +229,10 @@ const m8 = hart.ram8;
 const m16 = hart.ram16;
 const m32 = hart.ram32;
 const watched = hart.ramWatch;
+const written = hart.ramWritten;
 return function ${functionName(group)}(start, budget) {
   const base = c[${C_ICOUNT}];
+  const epoch = hart.ramEpoch;
   let off = start;
   let b = numbers[off >>> 1];
   let done = 0; // instructions run in whole blocks
@@ -355,7 +361,7 @@ function emit(d: DecodedInstruction, k: number, to: (pc: number) => number, regs
       if (size === undefined) return undefined;
       const fast = ['m8[o]', 'm16[o >> 1]', 'm32[o >> 2]'][f3];
       return plain(`{ const va = (${a()} + ${((inst >> 25) << 5) | rd}) | 0; ${hit('va', ACCESS_STORE, size)} { const o = page[e] + (va & 4095); ${fast} = ${b()}; `
-        + `if (watched[o >> 12] !== 0) { ${access(to(pc), k)} hart.noteStore(o, ${size}); ${afterAccess(to(npc), k)} } } `
+        + `written[o >> 12] = epoch; if (watched[o >> 12] !== 0) { ${access(to(pc), k)} hart.noteStore(o, ${size}); ${afterAccess(to(npc), k)} } } `
         + `else { ${access(to(pc), k)} hart.store${size * 8}(va, ${b()}); ${afterAccess(to(npc), k)} } }`);
     }
     case 0x04: { // OP-IMM
