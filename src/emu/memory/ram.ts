@@ -7,14 +7,14 @@
 // fast path, unconditionally. Tracking by watching every page until its first store, as before,
 // sent the first store to each page after a digest down a path compiled code had never run,
 // where V8 dropped the optimized code of the guest functions making them (five on the paging
-// benchmark, its hottest among them) and compiled them again.
-//
-// The watch byte sends a store to the store listener (HTIF's tohost page), to the hart's check
-// for overwritten code (pages it has compiled code from: a write to one, whoever makes it, is
-// shown to the hart, which drops the code if the write reached it), and marks a page's first
-// write: a page never written is zero, so a search for nonzero pages (the first keyframe, a
-// snapshot) skips it unread. Reading memory the guest never touched is not free: the host maps
+// benchmark, its hottest among them) and compiled them again. A stamp of 0 also says the page
+// was never written, so it is zero, and a search for nonzero pages (the first keyframe, a
+// snapshot) skips it unread: reading memory the guest never touched is not free, the host maps
 // each such page on its first read (a page fault apiece, 380 ms for 128 MiB here).
+//
+// The watch byte sends a store to the store listener (HTIF's tohost page) and to the hart's
+// check for overwritten code (pages it has compiled code from: a write to one, whoever makes
+// it, is shown to the hart, which drops the code if the write reached it).
 
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 1 << PAGE_SHIFT;
@@ -23,8 +23,9 @@ export const PAGE_SIZE = 1 << PAGE_SHIFT;
 export const WATCH_LISTENER = 1;
 /** Watch bits: the hart has compiled code from the page; writes to it are shown to codeWritten. */
 export const WATCH_CODE = 8;
-/** Watch bits: nothing has written the page yet (it is all zeros). */
-export const WATCH_FRESH = 16;
+
+/** The stamp of a page written outside tracking (loaded, restored): below every tracker's epoch. */
+const WRITTEN_UNTRACKED = 1;
 
 /** Pages written since a tracker started: those stamped at or after its epoch, and those it was told of. */
 interface Tracker {
@@ -42,13 +43,13 @@ export class Ram {
   readonly view: DataView;
   /** WATCH_* bits per page, indexed by (pa − base) >> PAGE_SHIFT. */
   readonly watch: Uint8Array;
-  /** Per page, the epoch of its last write (0: none since RAM was made); indexed as watch. */
+  /** Per page, the epoch of its last write (0: never written, so all zeros); indexed as watch. */
   readonly written: Int32Array;
   /**
    * What writes are stamped with now. It moves on when a tracker starts, which happens between
    * runs of the hart, never during one: compiled code reads it once per call.
    */
-  epoch = 1;
+  epoch = WRITTEN_UNTRACKED;
   /** Receives stores to pages with WATCH_LISTENER set. */
   storeListener: RamStoreHook = () => {};
   /**
@@ -73,7 +74,7 @@ export class Ram {
     this.u16 = new Uint16Array(buffer, 0, size >>> 1);
     this.i32 = new Int32Array(buffer, 0, size >>> 2);
     this.view = new DataView(buffer);
-    this.watch = new Uint8Array(size >>> PAGE_SHIFT).fill(WATCH_FRESH);
+    this.watch = new Uint8Array(size >>> PAGE_SHIFT);
     this.written = new Int32Array(size >>> PAGE_SHIFT);
   }
 
@@ -81,7 +82,6 @@ export class Ram {
   onStore(pa: number, size: number): void {
     const page = (pa - this.base) >>> PAGE_SHIFT;
     const w = this.watch[page];
-    this.watch[page] = w & ~WATCH_FRESH;
     if (w & WATCH_CODE) this.codeWrite(page, (pa - this.base) & (PAGE_SIZE - 1), size);
     if (w & WATCH_LISTENER) this.storeListener(pa, size);
   }
@@ -89,11 +89,9 @@ export class Ram {
   /** Notes a write that did not come through the hart's stores (A/D updates, devices). */
   noteWrite(pa: number): void {
     const page = (pa - this.base) >>> PAGE_SHIFT;
-    const w = this.watch[page];
-    this.watch[page] = w & ~WATCH_FRESH;
     this.written[page] = this.epoch;
     // Devices note a write once per page they touch: all of the page may have changed.
-    if (w & WATCH_CODE) this.codeWrite(page, 0, PAGE_SIZE);
+    if (this.watch[page] & WATCH_CODE) this.codeWrite(page, 0, PAGE_SIZE);
   }
 
   private codeWrite(page: number, offset: number, size: number): void {
@@ -117,12 +115,12 @@ export class Ram {
       }
     }
     this.u8.set(bytes, at);
-    this.watch[page] &= ~WATCH_FRESH;
+    this.writtenUntracked(page);
   }
 
   /** True when the page holds only zeros; a page never written is known to, unread. */
   pageIsZero(page: number): boolean {
-    if (this.watch[page] & WATCH_FRESH) return true;
+    if (this.written[page] === 0) return true;
     const w = this.i32;
     const end = (page + 1) * (PAGE_SIZE >>> 2);
     for (let i = page * (PAGE_SIZE >>> 2); i < end; i++) if (w[i] !== 0) return false;
@@ -132,7 +130,7 @@ export class Ram {
   /** Indices of the pages holding a nonzero byte, in increasing order (the first keyframe's, a snapshot's). */
   nonzeroPages(): number[] {
     const pages: number[] = [];
-    for (let p = 0; p < this.watch.length; p++) if (!this.pageIsZero(p)) pages.push(p);
+    for (let p = 0; p < this.written.length; p++) if (!this.pageIsZero(p)) pages.push(p);
     return pages;
   }
 
@@ -171,6 +169,11 @@ export class Ram {
     return this.pagesOf(this.keyframeTracker);
   }
 
+  /** A page was written outside tracking: no longer known to be zero, and no tracker's business. */
+  private writtenUntracked(page: number): void {
+    if (this.written[page] === 0) this.written[page] = WRITTEN_UNTRACKED;
+  }
+
   /** A tracker starting now, with `written` counted as written since. */
   private startTracker(written: readonly number[]): Tracker {
     return { since: ++this.epoch, extra: new Set(written) };
@@ -197,7 +200,7 @@ export class Ram {
     if (!this.contains(pa, bytes.length)) throw new RangeError(`RAM write outside RAM at 0x${pa.toString(16)}`);
     this.u8.set(bytes, pa - this.base);
     for (let page = (pa - this.base) >>> PAGE_SHIFT; page <= (pa - this.base + bytes.length - 1) >>> PAGE_SHIFT; page++) {
-      this.watch[page] &= ~WATCH_FRESH;
+      this.writtenUntracked(page);
       if (this.watch[page] & WATCH_CODE) this.codeWrite(page, 0, PAGE_SIZE);
     }
   }
