@@ -24,8 +24,8 @@ function rotl(x: number, r: number): number {
 
 /**
  * The hash of `count` words of `w` from `start`, then `tail` (0–3 bytes), as if they were one
- * byte string of 4·count + tail.length bytes. Every public function goes through here, on
- * Int32Array alone so V8 compiles it for one element kind.
+ * byte string of 4·count + tail.length bytes; for whole RAM pages, hashPageAt computes the same.
+ * On Int32Array alone, so V8 compiles it for one element kind.
  */
 function hashRange(w: Int32Array, start: number, count: number, tail: Uint8Array | undefined, seed: number): number {
   const whole = count & ~3; // the words the four lanes take

@@ -45,11 +45,7 @@ export class Ram {
   readonly watch: Uint8Array;
   /** Per page, the epoch of its last write (0: never written, so all zeros); indexed as watch. */
   readonly written: Int32Array;
-  /**
-   * What writes are stamped with now. It moves on when a tracker starts, which happens between
-   * runs of the hart, never during one: compiled code reads it once per call.
-   */
-  epoch = WRITTEN_UNTRACKED;
+  private epochNow = WRITTEN_UNTRACKED;
   /** Receives stores to pages with WATCH_LISTENER set. */
   storeListener: RamStoreHook = () => {};
   /**
@@ -78,6 +74,14 @@ export class Ram {
     this.written = new Int32Array(size >>> PAGE_SHIFT);
   }
 
+  /**
+   * What writes are stamped with now. It moves on when a tracker starts, which happens between
+   * runs of the hart, never during one: compiled code reads it once per call.
+   */
+  get epoch(): number {
+    return this.epochNow;
+  }
+
   /** Called after a store to a watched page, by the hart (which stamps every store itself). */
   onStore(pa: number, size: number): void {
     const page = (pa - this.base) >>> PAGE_SHIFT;
@@ -89,7 +93,7 @@ export class Ram {
   /** Notes a write that did not come through the hart's stores (A/D updates, devices). */
   noteWrite(pa: number): void {
     const page = (pa - this.base) >>> PAGE_SHIFT;
-    this.written[page] = this.epoch;
+    this.written[page] = this.epochNow;
     // Devices note a write once per page they touch: all of the page may have changed.
     if (this.watch[page] & WATCH_CODE) this.codeWrite(page, 0, PAGE_SIZE);
   }
@@ -176,7 +180,7 @@ export class Ram {
 
   /** A tracker starting now, with `written` counted as written since. */
   private startTracker(written: readonly number[]): Tracker {
-    return { since: ++this.epoch, extra: new Set(written) };
+    return { since: ++this.epochNow, extra: new Set(written) };
   }
 
   /** One pass over the stamps (tens of microseconds for 128 MiB, once a digest or a keyframe). */
