@@ -17,12 +17,14 @@
 // instruction's page offset where the hart's trap path reads them; after it, a stop the hart was
 // asked for (by a device, an interrupt line that changed, code that was overwritten) ends the
 // run at the next instruction, as the interpreter's loop would. A store stamps its page for
-// dirty-page tracking, and one to a page RAM watches tells the hart the same way.
+// dirty-page tracking, and one to a page RAM watches tells the hart the same way (for a page
+// watched for its code, only a store to bytes code was compiled from).
 //
 // The loop works with the pc's offset in the page, not the pc: guest addresses at 0x80000000 and
 // above are outside V8's small integers, and a pc kept as a heap number made every block
 // dispatch slow. A jump out of the function's blocks ends the run with the target's offset.
 
+import { WATCH_CODE } from '../../memory/ram.js';
 import { C_ICOUNT } from '../rv32-state.js';
 import { expandRvc } from '../rvc.js';
 import { ACCESS_LOAD, ACCESS_STORE, TLB_ENTRIES } from '../sv32.js';
@@ -122,7 +124,7 @@ export const GRANULE_SHIFT = 4;
  */
 export function compileRegion(pageVa: number, code: DataView, codeOffset: number, seeds: Iterable<number>,
   executed: Uint8Array, compiled: ReadonlySet<number>, hart: JitHart, exit: RegionExit,
-  mulDiv: (f3: number, a: number, b: number) => number, stops: Uint8Array, maxBlock = MAX_BLOCK): CompiledRegion {
+  mulDiv: (f3: number, a: number, b: number) => number, stops: Uint8Array, codeMap: Uint8Array, maxBlock = MAX_BLOCK): CompiledRegion {
   const inPage = (pc: number): boolean => ((pc - pageVa) >>> 0) < 0x1000;
   const fetch = (pc: number): DecodedInstruction | undefined => {
     const off = (pc - pageVa) >>> 0;
@@ -181,9 +183,9 @@ export function compileRegion(pageVa: number, code: DataView, codeOffset: number
   const checkedEntries = new Map<number, () => RegionFunction>();
   for (const group of groups) {
     if (group.size === 0) continue;
-    const run = regionFunction(pageVa, group, hart, exit, mulDiv, undefined);
+    const run = regionFunction(pageVa, group, hart, exit, mulDiv, codeMap, undefined);
     let checked: RegionFunction | undefined;
-    const checkedRun = (): RegionFunction => (checked ??= regionFunction(pageVa, group, hart, exit, mulDiv, stops));
+    const checkedRun = (): RegionFunction => (checked ??= regionFunction(pageVa, group, hart, exit, mulDiv, codeMap, stops));
     for (const pc of group.keys()) {
       entries.set(pc, run);
       checkedEntries.set(pc, checkedRun);
@@ -201,7 +203,7 @@ export function compileRegion(pageVa: number, code: DataView, codeOffset: number
  * inside it, to the hart, which checks the breakpoint before it runs that instruction.
  */
 function regionFunction(pageVa: number, group: ReadonlyMap<number, CompiledBlock>, hart: JitHart, exit: RegionExit,
-  mulDiv: (f3: number, a: number, b: number) => number, stops: Uint8Array | undefined): RegionFunction {
+  mulDiv: (f3: number, a: number, b: number) => number, codeMap: Uint8Array, stops: Uint8Array | undefined): RegionFunction {
   const numbers = new Int16Array(0x800).fill(-1);
   [...group.keys()].forEach((pc, n) => (numbers[((pc - pageVa) >>> 0) >>> 1] = n));
   const go = (off: number): string => {
@@ -248,9 +250,9 @@ ${cases}
   exit.off = off;
   exit.done = done + ran;
 };`;
-  const make = new Function('hart', 'exit', 'mulDiv', 'numbers', 'stops', source) as
-    (h: JitHart, e: RegionExit, m: typeof mulDiv, t: Int16Array, s: Uint8Array | undefined) => RegionFunction;
-  return make(hart, exit, mulDiv, numbers, stops);
+  const make = new Function('hart', 'exit', 'mulDiv', 'numbers', 'stops', 'code', source) as
+    (h: JitHart, e: RegionExit, m: typeof mulDiv, t: Int16Array, s: Uint8Array | undefined, c: Uint8Array) => RegionFunction;
+  return make(hart, exit, mulDiv, numbers, stops, codeMap);
 }
 
 /** A name that says in profiles and V8's traces which guest code a function runs: its first block's address. */
@@ -361,7 +363,7 @@ function emit(d: DecodedInstruction, k: number, to: (pc: number) => number, regs
       if (size === undefined) return undefined;
       const fast = ['m8[o]', 'm16[o >> 1]', 'm32[o >> 2]'][f3];
       return plain(`{ const va = (${a()} + ${((inst >> 25) << 5) | rd}) | 0; ${hit('va', ACCESS_STORE, size)} { const o = page[e] + (va & 4095); ${fast} = ${b()}; `
-        + `written[o >> 12] = epoch; if (watched[o >> 12] !== 0) { ${access(to(pc), k)} hart.noteStore(o, ${size}); ${afterAccess(to(npc), k)} } } `
+        + `written[o >> 12] = epoch; if (${watchedStore('o')}) { ${access(to(pc), k)} hart.noteStore(o, ${size}); ${afterAccess(to(npc), k)} } } `
         + `else { ${access(to(pc), k)} hart.store${size * 8}(va, ${b()}); ${afterAccess(to(npc), k)} } }`);
     }
     case 0x04: { // OP-IMM
@@ -406,6 +408,14 @@ function emit(d: DecodedInstruction, k: number, to: (pc: number) => number, regs
 function hit(va: string, type: number, size: number): string {
   const aligned = size === 1 ? '' : ` && (${va} & ${size - 1}) === 0`;
   return `const p = ${va} >>> 12; const e = (p & ${TLB_ENTRIES - 1}) + ${type * TLB_ENTRIES}; if (tag[e] === (p | hart.tlbStamp)${aligned})`;
+}
+
+/**
+ * Whether a store at RAM offset `o` must be told to the hart: its page is watched, for more than
+ * code or for code in the store's granule (`code`: RegionCache's map of compiled granules).
+ */
+function watchedStore(o: string): string {
+  return `watched[${o} >> 12] !== 0 && (watched[${o} >> 12] !== ${WATCH_CODE} || code[${o} >> ${GRANULE_SHIFT}] !== 0)`;
 }
 
 /**
