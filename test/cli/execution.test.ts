@@ -7,7 +7,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../support/cli.js';
+import { runCli, type CliResult } from '../support/cli.js';
 import { tempDir } from '../support/toolchain.js';
 
 const tmp = tempDir('execution');
@@ -24,19 +24,27 @@ test('run --interpret prints what the compiled run prints', async () => {
   assert.equal(interpreted.stdout, EXPECTED);
 });
 
-test('a log recorded compiled replays interpreted, and one recorded interpreted replays compiled', async () => {
-  const compiledLog = join(tmp.dir, 'compiled.rr');
-  const interpretedLog = join(tmp.dir, 'interpreted.rr');
+/**
+ * Records `elf` compiled and interpreted (each record must exit with `status`), then replays the
+ * compiled log interpreted and the interpreted log compiled; returns those two replays.
+ */
+async function replayCrosswise(elf: string, stem: string, status: number, recordArgs: string[] = []): Promise<[CliResult, CliResult]> {
+  const compiledLog = join(tmp.dir, `${stem}compiled.rr`);
+  const interpretedLog = join(tmp.dir, `${stem}interpreted.rr`);
   const [a, b] = await Promise.all([
-    runCli(['record', IRQ, '--rrfile', compiledLog]),
-    runCli(['record', IRQ, '--rrfile', interpretedLog, '--interpret']),
+    runCli(['record', elf, '--rrfile', compiledLog, ...recordArgs]),
+    runCli(['record', elf, '--rrfile', interpretedLog, '--interpret', ...recordArgs]),
   ]);
-  assert.equal(a.status, 0, a.stderr);
-  assert.equal(b.status, 0, b.stderr);
-  const [c, d] = await Promise.all([
-    runCli(['replay', IRQ, '--rrfile', compiledLog, '--interpret']),
-    runCli(['replay', IRQ, '--rrfile', interpretedLog]),
+  assert.equal(a.status, status, a.stderr);
+  assert.equal(b.status, status, b.stderr);
+  return Promise.all([
+    runCli(['replay', elf, '--rrfile', compiledLog, '--interpret']),
+    runCli(['replay', elf, '--rrfile', interpretedLog]),
   ]);
+}
+
+test('a log recorded compiled replays interpreted, and one recorded interpreted replays compiled', async () => {
+  const [c, d] = await replayCrosswise(IRQ, '', 0);
   assert.equal(c.status, 0, c.stderr);
   assert.equal(d.status, 0, d.stderr);
   assert.equal(c.stdout, EXPECTED);
@@ -47,19 +55,7 @@ test('state digests name the same written pages compiled and interpreted (pages 
   // The paging guest's walk writes its 4 MiB of data from a hot loop, compiled after its first
   // few thousand instructions: each digest lists the pages written since the one before, and a
   // page missing on one side is a divergence (exit 122) when the other side replays the log.
-  const compiledLog = join(tmp.dir, 'paging-compiled.rr');
-  const interpretedLog = join(tmp.dir, 'paging-interpreted.rr');
-  const limits = ['--max-insns', '30000000', '--digest-interval', '5000000'];
-  const [a, b] = await Promise.all([
-    runCli(['record', PAGING, '--rrfile', compiledLog, ...limits]),
-    runCli(['record', PAGING, '--rrfile', interpretedLog, '--interpret', ...limits]),
-  ]);
-  assert.equal(a.status, 124, a.stderr);
-  assert.equal(b.status, 124, b.stderr);
-  const [c, d] = await Promise.all([
-    runCli(['replay', PAGING, '--rrfile', compiledLog, '--interpret']),
-    runCli(['replay', PAGING, '--rrfile', interpretedLog]),
-  ]);
+  const [c, d] = await replayCrosswise(PAGING, 'paging-', 124, ['--max-insns', '30000000', '--digest-interval', '5000000']);
   assert.equal(c.status, 124, c.stderr);
   assert.equal(d.status, 124, d.stderr);
   assert.match(c.stderr, /budget ended it at icount 30000000/);

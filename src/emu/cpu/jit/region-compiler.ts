@@ -298,14 +298,13 @@ function compileBlock(entry: number, pageVa: number, fetch: (pc: number) => Deco
     targets.push(pc);
   }
   const source = [`if (budget - done < ${n}) { off = ${to(entry)}; break dispatch; }`, ...body, end].map((l) => `        ${l}`).join('\n');
-  return { source, targets, length: n, registers: regs };
+  return { source, targets, registers: regs };
 }
 
 interface CompiledBlock {
   source: string;
   /** The pcs in the page it may go to next. */
   targets: number[];
-  length: number;
   registers: BlockRegisters;
 }
 
