@@ -9,6 +9,11 @@
 // terminal escape sequences (those are only for a tty) and no "QEMU: Terminated" (that comes
 // from -nographic's monitor multiplexer, which -monitor none removes). QEMU's own messages go to
 // stderr, which is not compared.
+//
+// Time: `-icount shift=0,sleep=off`, one instruction per virtual nanosecond, and a guest waiting
+// in wfi jumps straight to the next timer deadline, as rvreplay does. With QEMU's default
+// sleep=on the idle guest's clock follows the host's, so on a loaded host a late wake-up lands
+// past a second deadline and a tick-counting guest (examples/hello's `ticks`) sees one tick more.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -79,7 +84,7 @@ function qemuArgs(guest: Guest): string[] {
   const machine = readElfSymbols(guest.elf).has('tohost') ? 'spike' : 'virt';
   const extra = QEMU_EXTRA_ARGS.get(guest.name)?.args ?? [];
   return ['-M', machine, ...extra, '-bios', 'none', '-nographic', '-monitor', 'none', '-serial', 'stdio',
-    '-icount', 'shift=0', '-kernel', guest.elf];
+    '-icount', 'shift=0,sleep=off', '-kernel', guest.elf];
 }
 
 function qemuAvailable(): boolean {
