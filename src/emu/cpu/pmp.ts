@@ -93,8 +93,9 @@ export class Pmp {
     return priv === PRV_M; // no entry matches: M may, S and U may not
   }
 
-  /** Whether one entry decides for the whole 4 KiB page at `page`, and how. */
-  pageVerdict(page: number, access: AccessType, priv: number): number {
+  /** Whether one entry decides for the whole 4 KiB page number `ppn`, and how. */
+  pageVerdict(ppn: number, access: AccessType, priv: number): number {
+    const page = ppn * PAGE;
     const end = page + PAGE;
     for (let i = 0; i < this.lo.length; i++) {
       const lo = this.lo[i];

@@ -89,7 +89,8 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
   /** The leaf PTE of the last data walk. */
   private readonly walkLeaf: WalkLeaf = { pte: 0 };
   private readonly tlbTag = new Int32Array(3 * TLB_ENTRIES).fill(-1);
-  private readonly tlbPage = new Float64Array(3 * TLB_ENTRIES);
+  /** Physical page numbers (small integers, as sv32Walk returns them). */
+  private readonly tlbPage = new Int32Array(3 * TLB_ENTRIES);
   /**
    * The RAM fast path of loads and stores, in every mode (JitHart): tags and pages as RAM offsets
    * (int32: physical addresses above 2^31 would be doubles), indexed as the TLB. An entry means
@@ -206,8 +207,8 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
    */
   inspectTranslation(va: number, access: AccessType = ACCESS_LOAD): number | undefined {
     if (access === ACCESS_FETCH ? !this.vmFetch : !this.vmData) return va >>> 0;
-    const page = sv32Walk(this.ram, access === ACCESS_FETCH ? this.fetchCtx : this.dataCtx, va >>> 0, access, true);
-    return page < 0 ? undefined : page + (va & 0xfff);
+    const ppn = sv32Walk(this.ram, access === ACCESS_FETCH ? this.fetchCtx : this.dataCtx, va >>> 0, access, true);
+    return ppn < 0 ? undefined : ppn * 4096 + (va & 0xfff);
   }
 
   /** The instruction at `pc` as the hart would fetch it (16 or 32 bits), or undefined if it would fault. */
@@ -769,20 +770,16 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     if (fetch ? this.vmFetch : this.vmData) {
       const vpn = va >>> 12;
       const i = tlbIndex(access, vpn);
-      if (this.tlbTag[i] === (vpn | this.tlbStamp)) return this.tlbPage[i] + (va & 0xfff);
-      const page = sv32Walk(this.ram, fetch ? this.fetchCtx : this.dataCtx, va, access, false, this.ptePmpCheck, this.walkLeaf);
-      if (page < 0) this.raise(page === WALK_PAGE_FAULT ? PAGE_FAULT_CAUSE[access] : ACCESS_FAULT_CAUSE[access], va);
-      pa = page + (va & 0xfff);
-      if (this.pmpAllowsPage(page, access, priv)) {
-        this.fillTlb(i, vpn, page, !fetch);
-        if (!fetch) this.fillTwin(vpn, page, access === ACCESS_LOAD ? ACCESS_STORE : ACCESS_LOAD, priv);
-        return pa;
-      }
+      if (this.tlbTag[i] === (vpn | this.tlbStamp)) return this.tlbPage[i] * 4096 + (va & 0xfff);
+      const ppn = this.refill(va, access, i);
+      if (ppn < 0) this.raise(ppn === WALK_PAGE_FAULT ? PAGE_FAULT_CAUSE[access] : ACCESS_FAULT_CAUSE[access], va);
+      pa = ppn * 4096 + (va & 0xfff);
+      if (this.tlbTag[i] === (vpn | this.tlbStamp)) return pa;
     } else if (!fetch) {
       // Without translation the page is its own; the fast path may hold it when PMP allows all of it.
-      const page = va - (va & 0xfff);
-      if (this.pmpAllowsPage(page, access, priv)) {
-        this.fillData(tlbIndex(access, va >>> 12), va >>> 12, page);
+      const vpn = va >>> 12;
+      if (this.pmpAllowsPage(vpn, access, priv)) {
+        this.fillData(tlbIndex(access, vpn), vpn, vpn);
         return pa;
       }
     }
@@ -790,20 +787,53 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     return pa;
   }
 
-  /** PMP allows `access` to the whole of `page` at `priv` (or does not apply), so no access there needs a check. */
-  private pmpAllowsPage(page: number, access: AccessType, priv: number): boolean {
-    return !this.pmp.applies(priv) || this.pmp.pageVerdict(page, access, priv) === PAGE_ALLOWED;
+  /**
+   * Walks the page tables for a TLB miss at `va` (slot `i`) and fills the slot when PMP allows
+   * the whole page (for data, also the fast path and the other access type's slot when the leaf
+   * allows it); returns the physical page number or the walk's fault, which the caller raises.
+   */
+  private refill(va: number, access: AccessType, i: number): number {
+    const fetch = access === ACCESS_FETCH;
+    const ctx = fetch ? this.fetchCtx : this.dataCtx;
+    const ppn = sv32Walk(this.ram, ctx, va, access, false, this.ptePmpCheck, this.walkLeaf);
+    if (ppn >= 0 && this.pmpAllowsPage(ppn, access, ctx.priv)) {
+      const vpn = va >>> 12;
+      this.fillTlb(i, vpn, ppn, !fetch);
+      if (!fetch) this.fillTwin(vpn, ppn, access === ACCESS_LOAD ? ACCESS_STORE : ACCESS_LOAD, ctx.priv);
+    }
+    return ppn;
   }
 
-  private fillTlb(i: number, vpn: number, page: number, data: boolean): void {
+  /**
+   * A load or store that missed the data fast path under translation: refills the TLB so that
+   * it can take the fast path after all, and returns the RAM offset of `va`, or -1 when it must
+   * take the general path (a fault, I/O, PMP deciding within the page, watchpoints, no
+   * translation). Only small integers cross its calls: the general path passes unsigned
+   * addresses, which V8 allocates as heap numbers when they are 0x80000000 or above, and a
+   * guest walking many pages misses often. A fault is walked again there, and raised.
+   */
+  private dataRefill(va: number, access: AccessType): number {
+    if (!this.vmData || this.debug.watching) return -1;
+    const vpn = va >>> 12;
+    const i = tlbIndex(access, vpn);
+    if (this.tlbTag[i] === (vpn | this.tlbStamp) || this.refill(va, access, i) < 0) return -1;
+    return this.dataHit(va, access);
+  }
+
+  /** PMP allows `access` to the whole of page number `ppn` at `priv` (or does not apply), so no access there needs a check. */
+  private pmpAllowsPage(ppn: number, access: AccessType, priv: number): boolean {
+    return !this.pmp.applies(priv) || this.pmp.pageVerdict(ppn, access, priv) === PAGE_ALLOWED;
+  }
+
+  private fillTlb(i: number, vpn: number, ppn: number, data: boolean): void {
     this.tlbTag[i] = vpn | this.tlbStamp;
-    this.tlbPage[i] = page;
-    if (data) this.fillData(i, vpn, page);
+    this.tlbPage[i] = ppn;
+    if (data) this.fillData(i, vpn, ppn);
   }
 
   /** The data fast path's entry for a page that needs no check (not while watchpoints are set). */
-  private fillData(i: number, vpn: number, page: number): void {
-    const off = page - this.ramBase;
+  private fillData(i: number, vpn: number, ppn: number): void {
+    const off = ppn * 4096 - this.ramBase;
     if (off < 0 || off >= this.ramSize || this.debug.watching) return;
     this.dataTag[i] = vpn | this.tlbStamp;
     this.dataOff[i] = off;
@@ -815,12 +845,12 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
    * after a load only if the page is writable and already dirty (else its walk sets D). Accesses
    * to a page read and written then cost one walk, as in QEMU, whose entries hold both.
    */
-  private fillTwin(vpn: number, page: number, other: AccessType, priv: number): void {
+  private fillTwin(vpn: number, ppn: number, other: AccessType, priv: number): void {
     const pte = this.walkLeaf.pte;
     if (!leafAllows(pte, other, this.dataCtx.mxr)) return;
     if (other === ACCESS_STORE && (pte & C.PTE_D) === 0) return;
-    if (!this.pmpAllowsPage(page, other, priv)) return;
-    this.fillTlb(tlbIndex(other, vpn), vpn, page, true);
+    if (!this.pmpAllowsPage(ppn, other, priv)) return;
+    this.fillTlb(tlbIndex(other, vpn), vpn, ppn, true);
   }
 
   /** Translates the page holding `pc` for fetching and returns the RAM offset of the page's start. */
@@ -829,7 +859,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     const off = pa - this.ramBase;
     if (off < 0 || off >= this.ramSize) this.raise(C.CAUSE_FETCH_ACCESS, pc);
     const priv = this.fetchCtx.priv;
-    this.fetchCacheable = this.pmpAllowsPage(pa - (pa & 0xfff), ACCESS_FETCH, priv);
+    this.fetchCacheable = this.pmpAllowsPage(Math.floor(pa / 4096), ACCESS_FETCH, priv);
     return off - (pc & 0xfff);
   }
 
@@ -845,29 +875,30 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
   // load8 … store32 are the accesses of the interpreter and of compiled code (JitHart), which
   // makes the same fast-path test inline first. Each takes the address as an int32 (the loop
   // computes it so). A page in the data fast path (dataTag) is RAM that needs no check; anything
-  // else (a first access since a flush, I/O, PMP that decides by the byte, watchpoints,
-  // misalignment, faults) takes the general path, which fills the fast path where it can.
+  // else (I/O, PMP that decides by the byte, watchpoints, misalignment, faults, a first access
+  // without translation) takes the general path, which fills the fast path where it can. A first
+  // access to a page under translation refills the TLB on the way (dataRefill).
 
   load8(va: number): number {
-    const off = this.dataHit(va, ACCESS_LOAD);
+    const off = this.dataOffset(va, ACCESS_LOAD);
     if (off >= 0) return this.ram8[off];
     return this.load8At(va >>> 0);
   }
 
   load16(va: number): number {
-    const off = this.dataHit(va, ACCESS_LOAD);
+    const off = this.dataOffset(va, ACCESS_LOAD);
     if (off >= 0 && (off & 1) === 0) return this.ram16[off >> 1];
     return this.load16At(va >>> 0);
   }
 
   load32(va: number): number {
-    const off = this.dataHit(va, ACCESS_LOAD);
+    const off = this.dataOffset(va, ACCESS_LOAD);
     if (off >= 0 && (off & 3) === 0) return this.ram32[off >> 2];
     return this.load32At(va >>> 0);
   }
 
   store8(va: number, v: number): void {
-    const off = this.dataHit(va, ACCESS_STORE);
+    const off = this.dataOffset(va, ACCESS_STORE);
     if (off >= 0) {
       this.ram8[off] = v;
       this.stored(off, 1);
@@ -877,7 +908,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
   }
 
   store16(va: number, v: number): void {
-    const off = this.dataHit(va, ACCESS_STORE);
+    const off = this.dataOffset(va, ACCESS_STORE);
     if (off >= 0 && (off & 1) === 0) {
       this.ram16[off >> 1] = v;
       this.stored(off, 2);
@@ -887,7 +918,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
   }
 
   store32(va: number, v: number): void {
-    const off = this.dataHit(va, ACCESS_STORE);
+    const off = this.dataOffset(va, ACCESS_STORE);
     if (off >= 0 && (off & 3) === 0) {
       this.ram32[off >> 2] = v;
       this.stored(off, 4);
@@ -908,6 +939,12 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
   }
 
   /** The RAM offset of `va` when the data fast path holds its page for `access`, or -1. */
+  /** The RAM offset of `va` for the fast path, after a refill if it missed; -1: the general path. */
+  private dataOffset(va: number, access: AccessType): number {
+    const off = this.dataHit(va, access);
+    return off >= 0 ? off : this.dataRefill(va, access);
+  }
+
   private dataHit(va: number, access: AccessType): number {
     const vpn = va >>> 12;
     const i = tlbIndex(access, vpn);

@@ -43,9 +43,11 @@ export interface WalkLeaf {
 }
 
 /**
- * Translates `va` and returns the physical address of its page (a multiple of 4096), or one of
- * WALK_PAGE_FAULT / WALK_ACCESS_FAULT. Sets A (and D for stores) in the leaf PTE, unless
- * `inspect` (a debugger's look, which must leave the machine as it was).
+ * Translates `va` and returns the number of its physical page (the address over 4096: at most
+ * 22 bits, so a small integer where an address at 0x80000000 or above would be a heap number
+ * each time it crossed a call), or one of WALK_PAGE_FAULT / WALK_ACCESS_FAULT. Sets A (and D for
+ * stores) in the leaf PTE, unless `inspect` (a debugger's look, which must leave the machine as
+ * it was).
  */
 export function sv32Walk(
   ram: Ram, ctx: WalkContext, va: number, access: AccessType, inspect = false,
@@ -80,8 +82,7 @@ export function sv32Walk(
       ram.noteWrite(ptePa);
     }
     if (leaf !== undefined) leaf.pte = inspect ? pte : pte | want;
-    const ppnPage = level === 1 ? (ppn & ~0x3ff) | ((va >>> 12) & 0x3ff) : ppn;
-    return ppnPage * 4096;
+    return level === 1 ? (ppn & ~0x3ff) | ((va >>> 12) & 0x3ff) : ppn;
   }
   return WALK_PAGE_FAULT;
 }
