@@ -336,7 +336,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
       try {
         while (icount < limit) {
           if ((pc >>> 12) !== fetchVpn) {
-            fetchOff = this.fetchPage(pc >>> 0);
+            fetchOff = this.fetchPage(pc);
             fetchVpn = this.fetchCacheable ? pc >>> 12 : -1;
             breakPage = breaking && debug.pageHasBreakpoint(pc >>> 12);
             region = jit !== undefined && fetchVpn !== -1 ? jit.lookup(fetchOff >>> 12, pc & ~0xfff) : undefined;
@@ -853,14 +853,29 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     this.fillTlb(tlbIndex(other, vpn), vpn, ppn, true);
   }
 
-  /** Translates the page holding `pc` for fetching and returns the RAM offset of the page's start. */
+  /** Translates the page holding `pc` (int32) for fetching and returns the RAM offset of the page's start. */
   private fetchPage(pc: number): number {
-    const pa = this.physical(pc, ACCESS_FETCH, 2);
-    const off = pa - this.ramBase;
-    if (off < 0 || off >= this.ramSize) this.raise(C.CAUSE_FETCH_ACCESS, pc);
-    const priv = this.fetchCtx.priv;
-    this.fetchCacheable = this.pmpAllowsPage(Math.floor(pa / 4096), ACCESS_FETCH, priv);
-    return off - (pc & 0xfff);
+    const ppn = this.fetchPageNumber(pc);
+    const off = ppn * 4096 - this.ramBase;
+    if (off < 0 || off >= this.ramSize) this.raise(C.CAUSE_FETCH_ACCESS, pc >>> 0);
+    this.fetchCacheable = this.pmpAllowsPage(ppn, ACCESS_FETCH, this.fetchCtx.priv);
+    return off;
+  }
+
+  /**
+   * The physical page number of `pc` (int32) for a fetch; raises its fault. Without translation
+   * or PMP, and on a TLB hit, only small integers cross calls: the loop asks at every change of
+   * page, and an unsigned pc at 0x80000000 or above would be a heap number each time.
+   */
+  private fetchPageNumber(pc: number): number {
+    const vpn = pc >>> 12;
+    if (!this.vmFetch) {
+      if (!this.pmp.applies(this.fetchCtx.priv)) return vpn;
+    } else {
+      const i = tlbIndex(ACCESS_FETCH, vpn);
+      if (this.tlbTag[i] === (vpn | this.tlbStamp)) return this.tlbPage[i];
+    }
+    return Math.floor(this.physical(pc >>> 0, ACCESS_FETCH, 2) / 4096);
   }
 
   /** The upper half of a 32-bit instruction whose lower half ends a page. */
