@@ -21,6 +21,7 @@ import { GDB_OPTIONS, keyframeOptions, serveToGdb, snapshotsBesideLog } from './
 import { ReplayEngine } from '../engine/replay-engine.js';
 import { flagOption, integerOption, listOption, parseCommand, stringOption, type CommandSpec } from './options.js';
 import { openSerial, parseSerialSpec } from './serial-spec.js';
+import { checkSaveAfterStart, parseSaveSnapshot, saveSnapshotNow } from './snapshot-options.js';
 
 const SLICE = 4_000_000;
 
@@ -46,6 +47,7 @@ export const REPLAY_COMMAND: CommandSpec = {
     integerOption('icount-shift', 'N', 'virtual time shift (must match the log; default: the log\'s)', 0, 10),
     integerOption('max-insns', 'N', 'stop after N instructions (exit status 124)', 1, Number.MAX_SAFE_INTEGER),
     integerOption('seek', 'ICOUNT', 'start at icount ICOUNT: the run before it is replayed without showing its output', 0, Number.MAX_SAFE_INTEGER),
+    stringOption('save-snapshot', 'N:FILE', 'save the machine state at icount N of the recorded run to FILE (for run or record --from-snapshot), then go on'),
     flagOption('trace', 'print every instruction executed to stderr (icount, privilege, pc, disassembly)'),
     flagOption('stats', 'print instruction count, wall time, speed and peak memory to stderr at the end'),
     stringOption('serial', 'SPEC', "where the guest's output goes: stdio, none or tcp:PORT (see above)", 'stdio'),
@@ -62,6 +64,11 @@ export async function replayCommand(argv: string[]): Promise<number> {
   const serial = options.get('serial') as string;
   const out = parseSerialSpec(serial, 'output-only');
   const seekTo = options.get('seek') as number | undefined;
+  const save = parseSaveSnapshot(options.get('save-snapshot') as string | undefined);
+  const gdbPort = options.get('gdb') as number | undefined;
+  if (save !== undefined && gdbPort !== undefined) {
+    throw new CliError('--save-snapshot does not go with --gdb: there, `monitor snapshot save NAME` saves where gdb is');
+  }
   // Output before the --seek position is replayed but not shown.
   const shown = new NewOutputFilter(out);
   const { guest, reader, machine, replayer, disks } = openReplaySession(positional[0], rrfile, {
@@ -73,7 +80,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
   });
   shown.icount = () => machine.icount;
   shown.frontier = seekTo ?? 0;
-  const gdbPort = options.get('gdb') as number | undefined;
+  checkSaveAfterStart(save, machine.icount);
   if (gdbPort !== undefined) {
     try {
       await openSerial(out, serial);
@@ -97,13 +104,22 @@ export async function replayCommand(argv: string[]): Promise<number> {
     return code;
   };
   await openSerial(out, serial); // a TCP client is waited for before the replay starts
+  let pendingSave = save;
   try {
     for (let slice = 0; ; slice++) {
-      const target = machine.icount + Math.min(trace ? 1 : SLICE, budget - machine.icount);
+      if (pendingSave !== undefined && machine.icount === pendingSave.icount) {
+        saveSnapshotNow(machine, pendingSave, guest);
+        pendingSave = undefined;
+      }
+      let target = machine.icount + Math.min(trace ? 1 : SLICE, budget - machine.icount);
+      if (pendingSave !== undefined) target = Math.min(target, pendingSave.icount);
       if (trace) traceStep(machine);
       const stop = replayer.run(target);
       out.flush();
-      if (stop.kind !== 'limit') return finish(...outcome(stop, machine, reader.damage?.message));
+      if (stop.kind !== 'limit') {
+        if (pendingSave !== undefined) process.stderr.write(`rvreplay: the recorded run ended at icount ${machine.icount}, before ${pendingSave.icount}: no snapshot saved\n`);
+        return finish(...outcome(stop, machine, reader.damage?.message));
+      }
       if (machine.icount >= budget) {
         return finish(EXIT_BUDGET, `instruction budget of ${budget} exhausted at pc 0x${machine.cpu.pc.toString(16)}`);
       }

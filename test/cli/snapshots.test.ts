@@ -1,10 +1,10 @@
 // Saving the machine state at an icount and starting from it, on the command line: a run resumed
-// from a snapshot goes on exactly where the first left off, and a recording started from one
-// replays from it.
+// from a snapshot goes on exactly where the first left off, a replay saves the recorded run's
+// state, and a recording started from a snapshot replays from it.
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LogReader } from '../../src/replay/log/log-reader.js';
 import { buildAsmGuest, runCli } from '../support/cli.js';
@@ -34,6 +34,33 @@ test('a run resumed from a snapshot at icount N continues exactly where the firs
   assert.equal(before.stdout + resumed.stdout, whole.stdout);
 });
 
+test('a replay saves the state the recorded run had at icount N, and says so when the run ends first', async () => {
+  const log = join(tmp.dir, 'hello.rr');
+  const rec = await runCli(['record', EXAMPLE, '--rrfile', log]);
+  assert.equal(rec.status, 0, rec.stderr);
+  // The same file name in two folders: a snapshot is named after its file.
+  const [fromReplay, fromRun] = ['replayed', 'ran'].map((d) => {
+    mkdirSync(join(tmp.dir, d));
+    return join(tmp.dir, d, 'at.snap');
+  });
+  const rep = await runCli(['replay', EXAMPLE, '--rrfile', log, '--save-snapshot', `${AT}:${fromReplay}`]);
+  assert.equal(rep.status, 0, rep.stderr);
+  assert.equal(rep.stdout, rec.stdout, 'saving a snapshot does not change the replay');
+  assert.match(rep.stderr, new RegExp(`saved the state at icount ${AT} to .*at\\.snap`));
+  // The example takes no input, so a run of its own is the recorded run: the same state at AT.
+  assert.equal((await runCli(['run', EXAMPLE, '--save-snapshot', `${AT}:${fromRun}`])).status, 0);
+  assert.ok(readFileSync(fromReplay).equals(readFileSync(fromRun)), 'the snapshots differ');
+  const resumed = await runCli(['run', EXAMPLE, '--from-snapshot', fromReplay]);
+  assert.equal(resumed.status, 0, resumed.stderr);
+  assert.ok(resumed.stdout.length > 0 && rec.stdout.endsWith(resumed.stdout), resumed.stdout);
+
+  const late = join(tmp.dir, 'late.snap');
+  const beyond = await runCli(['replay', EXAMPLE, '--rrfile', log, '--save-snapshot', `999999999:${late}`]);
+  assert.equal(beyond.status, 0, beyond.stderr);
+  assert.match(beyond.stderr, /the recorded run ended at icount \d+, before 999999999: no snapshot saved/);
+  assert.ok(!existsSync(late));
+});
+
 test('a recording started from a snapshot carries it beside its log, and replays from it', async () => {
   const snap = join(tmp.dir, 'early.snap');
   assert.equal((await runCli(['run', EXAMPLE, '--save-snapshot', `${AT}:${snap}`])).status, 0);
@@ -59,6 +86,7 @@ test('snapshot options refuse bad input in one line', async () => {
     [['run', EXAMPLE, '--from-snapshot', join(tmp.dir, 'missing.snap')], /cannot read .*missing\.snap: no such file/],
     [['run', EXAMPLE, '--save-snapshot', 'soon'], /--save-snapshot takes N:FILE/],
     [['run', EXAMPLE, '--from-snapshot', snap, '--save-snapshot', `10:${join(tmp.dir, 'x.snap')}`], /icount 10 is before the snapshot's icount 1000/],
+    [['replay', EXAMPLE, '--rrfile', join(tmp.dir, 'any.rr'), '--save-snapshot', `10:${join(tmp.dir, 'x.snap')}`, '--gdb', '0'], /--save-snapshot does not go with --gdb/],
   ];
   for (const [args, message] of cases) {
     const r = await runCli(args);

@@ -239,14 +239,16 @@ test('virtio-blk: a snapshot between a write and the read-back holds the overlay
     const rrfile = join(dir, 'run.rr');
     await runCli(['record', elf, '--rrfile', rrfile, '--drive', disk]);
     // The completions of the write (request 6) and of the read-back (request 7) bound the moment
-    // in this recording; another run completes at other moments, so the snapshot may hold either
-    // request in flight, or the written block in the overlay: the rest of the run must follow.
+    // in this recording, and its replay saves the snapshot there: the written block is in the
+    // overlay and the read-back not yet done (a run of its own completes requests at other
+    // moments, and on a slow host may be past the read-back by that icount). The read-back may be
+    // in flight: the rest of the run must follow either way.
     const dump = (await runCli(['dump', rrfile, '--kind', 'block'])).stdout;
     const at = (req: number): number => Number(new RegExp(`^(\\d+) block dev=7 req=${req} `, 'm').exec(dump)![1]);
     const icount = at(6) + 1;
     assert.ok(icount < at(7), dump);
     const snap = join(dir, 'mid.snap');
-    const saved = await runCli(['run', elf, '--drive', disk, '--save-snapshot', `${icount}:${snap}`]);
+    const saved = await runCli(['replay', elf, '--rrfile', rrfile, '--save-snapshot', `${icount}:${snap}`]);
     assert.equal(saved.status, 0, saved.stderr);
     const resumed = await runCli(['run', elf, '--drive', disk, '--from-snapshot', snap]);
     const tail = resumed.stdout;
