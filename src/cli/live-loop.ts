@@ -43,8 +43,8 @@ export interface LiveOptions {
   signalled?: () => boolean;
   /** Resolves when a signal arrives, so a guest idle until input comes can be stopped too. */
   signal?: Promise<void>;
-  /** Something to do at exactly this icount (save a snapshot), once. */
-  pauseAt?: { icount: number; action(): void };
+  /** Something to do at exactly this icount (save a snapshot), once; `unreached` if the run ends first. */
+  pauseAt?: { icount: number; action(): void; unreached(endIcount: number): void };
 }
 
 export async function runLive(driver: LiveDriver, o: LiveOptions): Promise<number> {
@@ -105,6 +105,7 @@ export async function runLive(driver: LiveDriver, o: LiveOptions): Promise<numbe
     console.flush();
     driver.end?.(how);
     if (message !== undefined) process.stderr.write(`rvreplay: ${message}\n`);
+    pause?.unreached(executedBefore + driver.machine.icount);
     if (o.stats) printStats(executedBefore + driver.machine.icount, started);
     return code;
   }

@@ -16,7 +16,7 @@ import { GDB_OPTIONS, keyframeOptions } from './gdb-serve.js';
 import { finishRecording, recordUnderGdb } from './time-travel-recording.js';
 import { startRecording } from './recording-setup.js';
 import { EXIT_INTERRUPTED } from './exit-codes.js';
-import { SNAPSHOT_OPTIONS, checkSaveAfterStart, parseSaveSnapshot, saveSnapshotNow } from './snapshot-options.js';
+import { SNAPSHOT_OPTIONS, checkSaveAfterStart, noteUnsaved, parseSaveSnapshot, saveSnapshotNow } from './snapshot-options.js';
 
 /** Instructions between state digests: frequent enough to localise a divergence, rare enough to stay cheap. */
 export const DEFAULT_DIGEST_INTERVAL = 20_000_000;
@@ -135,6 +135,7 @@ export async function recordCommand(argv: string[]): Promise<number> {
         action: () => {
           recorder.snapshotTaken(saveSnapshotNow(machine, save, guest));
         },
+        unreached: (end) => noteUnsaved(save, end),
       },
     });
   } finally {

@@ -21,7 +21,7 @@ import { GDB_OPTIONS, keyframeOptions, serveToGdb, snapshotsBesideLog } from './
 import { ReplayEngine } from '../engine/replay-engine.js';
 import { flagOption, integerOption, listOption, parseCommand, stringOption, type CommandSpec } from './options.js';
 import { openSerial, parseSerialSpec } from './serial-spec.js';
-import { checkSaveAfterStart, parseSaveSnapshot, saveSnapshotNow } from './snapshot-options.js';
+import { checkSaveAfterStart, noteUnsaved, parseSaveSnapshot, saveSnapshotNow } from './snapshot-options.js';
 
 const SLICE = 4_000_000;
 
@@ -97,14 +97,15 @@ export async function replayCommand(argv: string[]): Promise<number> {
   const budget = (options.get('max-insns') as number | undefined) ?? Infinity;
   const trace = options.get('trace') === true;
   const started = process.hrtime.bigint();
+  let pendingSave = save;
   const finish = (code: number, message?: string): number => {
     out.flush();
     if (message !== undefined) process.stderr.write(`rvreplay: ${message}\n`);
+    if (pendingSave !== undefined) noteUnsaved(pendingSave, machine.icount);
     if (options.get('stats') === true) printStats(machine.icount, started);
     return code;
   };
   await openSerial(out, serial); // a TCP client is waited for before the replay starts
-  let pendingSave = save;
   try {
     for (let slice = 0; ; slice++) {
       if (pendingSave !== undefined && machine.icount === pendingSave.icount) {
@@ -116,10 +117,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
       if (trace) traceStep(machine);
       const stop = replayer.run(target);
       out.flush();
-      if (stop.kind !== 'limit') {
-        if (pendingSave !== undefined) process.stderr.write(`rvreplay: the recorded run ended at icount ${machine.icount}, before ${pendingSave.icount}: no snapshot saved\n`);
-        return finish(...outcome(stop, machine, reader.damage?.message));
-      }
+      if (stop.kind !== 'limit') return finish(...outcome(stop, machine, reader.damage?.message));
       if (machine.icount >= budget) {
         return finish(EXIT_BUDGET, `instruction budget of ${budget} exhausted at pc 0x${machine.cpu.pc.toString(16)}`);
       }

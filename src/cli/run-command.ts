@@ -10,7 +10,7 @@ import { DEVICE_OPTIONS, LiveDevices, virtioLayout } from './host-devices.js';
 import { runLive } from './live-loop.js';
 import { flagOption, integerOption, parseCommand, type CommandSpec, type OptionSpec } from './options.js';
 import { openSerial, parseSerialSpec, SERIAL_HELP, SERIAL_OPTION } from './serial-spec.js';
-import { SNAPSHOT_OPTIONS, checkSaveAfterStart, parseSaveSnapshot, saveSnapshotNow, startFromSnapshot } from './snapshot-options.js';
+import { SNAPSHOT_OPTIONS, checkSaveAfterStart, noteUnsaved, parseSaveSnapshot, saveSnapshotNow, startFromSnapshot } from './snapshot-options.js';
 
 /** Every instruction in the interpreter, the reference (hot code is compiled otherwise; both do the same). */
 export const INTERPRET_OPTION = flagOption('interpret', 'run every instruction in the interpreter (the reference) instead of compiling hot code; slower, same results');
@@ -99,7 +99,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       stats: options.get('stats') === true,
       console,
       devices,
-      pauseAt: save && { icount: save.icount, action: () => saveSnapshotNow(machine, save, guest) },
+      pauseAt: save && { icount: save.icount, action: () => saveSnapshotNow(machine, save, guest), unreached: (end) => noteUnsaved(save, end) },
     });
   } finally {
     await devices.close();

@@ -62,6 +62,11 @@ export function checkSaveAfterStart(save: SnapshotSave | undefined, startIcount:
   }
 }
 
+/** Says that the run ended at `endIcount` without reaching the save point. */
+export function noteUnsaved(save: SnapshotSave, endIcount: number): void {
+  process.stderr.write(`rvreplay: the run ended at icount ${endIcount}, before ${save.icount}: no snapshot saved\n`);
+}
+
 /** Saves the machine's state now to `save.path`, named after the file; returns the name. */
 export function saveSnapshotNow(machine: VirtMachine, save: SnapshotSave, guest: GuestFile): string {
   const name = basename(save.path).replace(/\.snap$/, '');

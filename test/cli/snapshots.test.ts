@@ -34,7 +34,7 @@ test('a run resumed from a snapshot at icount N continues exactly where the firs
   assert.equal(before.stdout + resumed.stdout, whole.stdout);
 });
 
-test('a replay saves the state the recorded run had at icount N, and says so when the run ends first', async () => {
+test('a replay saves the state the recorded run had at icount N; run and replay say when the run ends first', async () => {
   const log = join(tmp.dir, 'hello.rr');
   const rec = await runCli(['record', EXAMPLE, '--rrfile', log]);
   assert.equal(rec.status, 0, rec.stderr);
@@ -55,9 +55,11 @@ test('a replay saves the state the recorded run had at icount N, and says so whe
   assert.ok(resumed.stdout.length > 0 && rec.stdout.endsWith(resumed.stdout), resumed.stdout);
 
   const late = join(tmp.dir, 'late.snap');
-  const beyond = await runCli(['replay', EXAMPLE, '--rrfile', log, '--save-snapshot', `999999999:${late}`]);
-  assert.equal(beyond.status, 0, beyond.stderr);
-  assert.match(beyond.stderr, /the recorded run ended at icount \d+, before 999999999: no snapshot saved/);
+  for (const args of [['replay', EXAMPLE, '--rrfile', log], ['run', EXAMPLE]]) {
+    const beyond = await runCli([...args, '--save-snapshot', `999999999:${late}`]);
+    assert.equal(beyond.status, 0, beyond.stderr);
+    assert.match(beyond.stderr, /the run ended at icount \d+, before 999999999: no snapshot saved/, args[0]);
+  }
   assert.ok(!existsSync(late));
 });
 
