@@ -953,13 +953,13 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
     this.tlbStamp = generation << 20;
   }
 
-  /** The RAM offset of `va` when the data fast path holds its page for `access`, or -1. */
   /** The RAM offset of `va` for the fast path, after a refill if it missed; -1: the general path. */
   private dataOffset(va: number, access: AccessType): number {
     const off = this.dataHit(va, access);
     return off >= 0 ? off : this.dataRefill(va, access);
   }
 
+  /** The RAM offset of `va` when the data fast path holds its page for `access`, or -1. */
   private dataHit(va: number, access: AccessType): number {
     const vpn = va >>> 12;
     const i = tlbIndex(access, vpn);
