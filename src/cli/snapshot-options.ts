@@ -62,9 +62,9 @@ export function checkSaveAfterStart(save: SnapshotSave | undefined, startIcount:
   }
 }
 
-/** Says that the run ended at `endIcount` without reaching the save point. */
+/** Says that the run ended (at `endIcount`) without saving. */
 export function noteUnsaved(save: SnapshotSave, endIcount: number): void {
-  process.stderr.write(`rvreplay: the run ended at icount ${endIcount}, before ${save.icount}: no snapshot saved\n`);
+  process.stderr.write(`rvreplay: the run ended at icount ${endIcount}; no snapshot was saved (--save-snapshot ${save.icount})\n`);
 }
 
 /** Saves the machine's state now to `save.path`, named after the file; returns the name. */

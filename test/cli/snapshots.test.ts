@@ -58,7 +58,7 @@ test('a replay saves the state the recorded run had at icount N; run and replay 
   for (const args of [['replay', EXAMPLE, '--rrfile', log], ['run', EXAMPLE]]) {
     const beyond = await runCli([...args, '--save-snapshot', `999999999:${late}`]);
     assert.equal(beyond.status, 0, beyond.stderr);
-    assert.match(beyond.stderr, /the run ended at icount \d+, before 999999999: no snapshot saved/, args[0]);
+    assert.match(beyond.stderr, /the run ended at icount \d+; no snapshot was saved \(--save-snapshot 999999999\)/, args[0]);
   }
   assert.ok(!existsSync(late));
 });
