@@ -7,6 +7,16 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/**
+ * The median over repetitions of a / b, a and b measured in the same repetition (seconds apart):
+ * this machine's speed drifts by 20-30 % over minutes, which moves a ratio of runs made together
+ * less than a ratio of medians taken over all of them. Pairs missing a figure are left out; NaN
+ * (printed as "-") when none is left.
+ */
+export function pairedRatio(pairs: readonly (readonly [number | undefined, number | undefined])[]): number {
+  return median(pairs.flatMap(([a, b]) => (a === undefined || b === undefined || b <= 0 ? [] : [a / b])));
+}
+
 /** A value, or a dash where there is no figure. */
 export function fixed(value: number | undefined, digits: number): string {
   return value === undefined || !Number.isFinite(value) ? '-' : value.toFixed(digits);
