@@ -5,6 +5,7 @@ import type { CharBackend } from '../emu/host/char-backend.js';
 import { HostEntropy } from '../emu/host/host-entropy.js';
 import { HostWallClock } from '../emu/host/host-wall-clock.js';
 import { DEFAULT_CONFIG, VirtMachine, type MachineConfig } from '../emu/machine.js';
+import { crossCheck } from './cross-check.js';
 import { loadGuestFile, loadInto } from './guest-file.js';
 import { DEVICE_OPTIONS, LiveDevices, virtioLayout } from './host-devices.js';
 import { runLive } from './live-loop.js';
@@ -55,14 +56,17 @@ export const RUN_COMMAND: CommandSpec = {
     SERIAL_HELP,
     '',
     'exit statuses of its own: 2 bad arguments or ELF, 124 instruction budget exhausted,',
-    '125 the guest waits for an interrupt that can never come, 130 stopped by the user, 70 internal error.',
+    '125 the guest waits for an interrupt that can never come, 130 stopped by the user, 70 internal error,',
+    '122 (--cross-check) compiled code and the interpreter differ.',
   ].join('\n'),
-  options: [...MACHINE_OPTIONS, ...SESSION_OPTIONS, ...SNAPSHOT_OPTIONS],
+  options: [...MACHINE_OPTIONS, ...SESSION_OPTIONS, ...SNAPSHOT_OPTIONS,
+    flagOption('cross-check', 'run the guest interpreted (the reference) and compiled side by side, comparing their whole state, and name the first instruction after which they differ; no input, the output not shown')],
 };
 
 export async function runCommand(argv: string[]): Promise<number> {
   const { positional, options } = parseCommand(RUN_COMMAND, argv);
   const config = machineConfigFrom(options);
+  if (options.get('cross-check') === true) return crossCheck(loadGuestFile(positional[0]), config, options);
   const serial = options.get('serial') as string;
   const console = parseSerialSpec(serial);
   const guest = loadGuestFile(positional[0]);

@@ -8,7 +8,7 @@
 // difference. Guests must not depend on the host (no input, no wall clock reads that differ):
 // both machines get what `make` gives them.
 
-import type { Execution, VirtMachine } from './machine.js';
+import type { Execution, GuestExit, VirtMachine } from './machine.js';
 import { MAX_BLOCK } from './cpu/jit/region-compiler.js';
 import { digestRam, digestRegions } from './state-digest.js';
 import { disassemble } from './cpu/disasm.js';
@@ -23,8 +23,10 @@ export interface LockstepDifference {
 }
 
 export interface LockstepResult {
-  /** Where the run stopped: the limit, or an exit both machines took. */
+  /** Where the run stopped: the limit, an exit both machines took, or a wait for an interrupt that cannot come. */
   icount: number;
+  /** How the guest finished, when it did (the same on both machines). */
+  exit?: GuestExit;
   difference?: LockstepDifference;
 }
 
@@ -41,7 +43,7 @@ export function runLockstep(make: (execution: Execution) => VirtMachine, limit: 
     runTo(reference, target);
     runTo(compiled, target);
     if (!sameState(reference, compiled)) return { icount: reference.icount, difference: bisect(make, start, target) };
-    if (reference.exit !== undefined || target >= limit || reference.icount < target) return { icount: reference.icount };
+    if (reference.exit !== undefined || target >= limit || reference.icount < target) return { icount: reference.icount, exit: reference.exit };
     start = target;
   }
 }
