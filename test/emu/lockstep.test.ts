@@ -75,6 +75,22 @@ test('compiled code that went stale is found at the instruction that makes the d
   assert.match(r.difference.what, /^x10 0x[0-9a-f]+ \(reference\) vs 0x[0-9a-f]+ \(compiled\), after 0x[0-9a-f]+: sub a0,a5,a2$/);
 });
 
+test('a store that only compiled execution makes, to a page the reference never writes, is found', () => {
+  // At 2 ms of virtual time the compiled machines (not the reference) store a word through the
+  // hart, as compiled code storing to a wrong address would: RAM is compared where either wrote.
+  const guest = image(join(BENCH_GUESTS, 'compute.elf'));
+  const stray = 0x80c0_0000;
+  const make = (execution: Execution): VirtMachine => {
+    const m = maker(guest)(execution);
+    if (execution !== 'interpreted') m.timers.create('test-store', () => m.cpu.store32(stray | 0, 0x1234)).deadlineNs = 2_000_000;
+    return m;
+  };
+  const r = runLockstep(make, 6_000_000, 1_000_000);
+  assert.ok(r.difference !== undefined, 'the difference is found');
+  assert.ok(r.difference.icount >= 2_000_000 && r.difference.icount < 3_000_000, `at ${r.difference.icount}`);
+  assert.match(r.difference.what, /^RAM at 0x80c00000: 0x0 \(reference\) vs 0x34 \(compiled\)/);
+});
+
 test('breakpoints in compiled code stop at the same instructions as in interpreted code, as they come and go', () => {
   // Breakpoints in the compute kernels' hot loops, set once their pages are compiled: compiled
   // code must leave to the hart before each, also for one added or removed while it runs.
