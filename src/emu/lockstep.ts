@@ -1,13 +1,13 @@
 // Cross-checking the compiled execution against the interpreter (the reference): two machines
 // built the same way, one interpreting every instruction and one compiling hot code, run side
 // by side in chunks and compare their whole state after each (of RAM, the pages either machine
-// wrote since the last comparison: the others were equal then and are unchanged). In the first chunk that differs,
-// a bisection (machines built again and run from the start to each probe, in long runs, so the
-// compiled one runs its compiled code as it did) finds the first icount at which they differ.
-// A compiled block runs whole or not at all, so that is the end of a block; the search then
-// goes on inside it with blocks of one instruction, to the instruction that made the
-// difference. Guests must not depend on the host (no input, no wall clock reads that differ):
-// both machines get what `make` gives them.
+// wrote since the last comparison: the others were equal then and are unchanged). In the first
+// chunk that differs, a bisection (machines built again and run from the start to each probe,
+// in long runs, so the compiled one runs its compiled code as it did) finds the first icount at
+// which they differ. A compiled block runs whole or not at all, so that is the end of a block;
+// the search then goes on inside it with blocks of one instruction, to the instruction that
+// made the difference. Guests must not depend on the host (no input, no wall clock reads that
+// differ): both machines get what `make` gives them. `rvreplay run --cross-check` runs it.
 
 import type { Execution, GuestExit, VirtMachine } from './machine.js';
 import { MAX_BLOCK } from './cpu/jit/region-compiler.js';
