@@ -203,7 +203,7 @@ export class VirtMachine implements VirtualClock {
           `segment [0x${seg.paddr.toString(16)}, 0x${end.toString(16)}) is outside RAM ` +
           `[0x${this.ram.base.toString(16)}, 0x${(this.ram.base + this.ram.size).toString(16)})`);
       }
-      this.ram.u8.fill(0, seg.paddr - this.ram.base, seg.paddr - this.ram.base + seg.memsz);
+      this.ram.zero(seg.paddr, seg.memsz);
       this.ram.write(seg.paddr, seg.data);
     }
     if (image.tohost !== undefined && image.fromhost !== undefined) {

@@ -199,6 +199,23 @@ export class Ram {
     return pa >= this.base && pa + len <= this.base + this.size;
   }
 
+  /**
+   * Zeroes [pa, pa + len) as a loader zeroes a guest's .bss; not a guest store. Pages never
+   * written are zero already and are left untouched: filling them would make the host commit
+   * memory the guest may never use (a 96 MiB .bss cost 0.3 s and 96 MiB of RSS at start).
+   */
+  zero(pa: number, len: number): void {
+    if (len <= 0) return;
+    if (!this.contains(pa, len)) throw new RangeError(`RAM zeroing outside RAM at 0x${pa.toString(16)}`);
+    const start = pa - this.base;
+    const end = start + len;
+    for (let page = start >>> PAGE_SHIFT; page <= (end - 1) >>> PAGE_SHIFT; page++) {
+      if (this.written[page] === 0) continue;
+      this.u8.fill(0, Math.max(start, page * PAGE_SIZE), Math.min(end, (page + 1) * PAGE_SIZE));
+      if (this.watch[page] & WATCH_CODE) this.codeWrite(page, 0, PAGE_SIZE);
+    }
+  }
+
   /** Copies bytes in at a physical address (loading, debugger writes); not a guest store. */
   write(pa: number, bytes: Uint8Array): void {
     if (!this.contains(pa, bytes.length)) throw new RangeError(`RAM write outside RAM at 0x${pa.toString(16)}`);
