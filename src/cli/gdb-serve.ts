@@ -2,7 +2,8 @@
 // its first position, for gdb to connect (QEMU's -s -S); the command ends when gdb detaches,
 // kills the target or goes away, or when a signal (Ctrl-C in rvreplay's terminal) arrives.
 
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { EngineError, type DebugEngine } from '../engine/debug-engine.js';
 import type { VirtMachine } from '../emu/machine.js';
 import { saveSnapshot } from '../emu/snapshot.js';
@@ -46,6 +47,12 @@ export function snapshotsBesideLog(rrfile: string, machine: VirtMachine, guest: 
   };
 }
 
+/** gdb/rvreplay.gdb, which makes gdb read registers again after monitor commands, beside the bundle (dist/) if it is there. */
+function gdbScript(): string | undefined {
+  const path = join(__dirname, '..', 'gdb', 'rvreplay.gdb');
+  return existsSync(path) ? path : undefined;
+}
+
 /** How a gdb session ended: gdb detached, killed the target or went away, or rvreplay got a signal. */
 export type GdbEnd = 'detach' | 'kill' | 'disconnect' | 'signal';
 
@@ -57,8 +64,9 @@ export async function serveToGdb(engine: DebugEngine, port: number): Promise<Gdb
   } catch (e) {
     throw new CliError(`cannot serve gdb on 127.0.0.1:${port}: ${(e as Error).message}`);
   }
+  const script = gdbScript();
   process.stderr.write(`rvreplay: waiting for gdb on 127.0.0.1:${server.port} at icount ${engine.icount} ` +
-    `(in gdb: target remote :${server.port})\n`);
+    `(in gdb: target remote :${server.port}${script === undefined ? '' : `; source ${script} to see where monitor seeks land`})\n`);
   let signalled = false;
   const onSignal = (): void => {
     signalled = true;

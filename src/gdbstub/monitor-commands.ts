@@ -32,8 +32,8 @@ interface MonitorCommand {
  * re-reads them only when the target next stops. This says how to make it read again.
  */
 export const STALE_CACHE_NOTE =
-  'gdb still shows the registers and memory it read before this move: ' +
-  'run "maintenance flush register-cache" (and "maintenance flush dcache") to see the new position.\n';
+  'gdb reads registers and memory again only after a stop: unless gdb/rvreplay.gdb is sourced (it does so ' +
+  'after every monitor command), run "maintenance flush register-cache" and "maintenance flush dcache" to see the new position.\n';
 
 const COMMANDS: MonitorCommand[] = [
   {

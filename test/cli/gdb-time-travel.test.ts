@@ -143,6 +143,27 @@ test('replay under gdb: reverse-next, reverse-finish, a watchpoint in reverse, m
   assert.equal(served.stdout(), recordedOutput, 'the guest output is shown once, as recorded, however often history is replayed');
 });
 
+test('with gdb/rvreplay.gdb sourced, gdb shows where a monitor seek lands without a flush by hand', async () => {
+  const script = join(__dirname, '..', '..', 'gdb', 'rvreplay.gdb');
+  // Three moments with three pcs, so registers left from before a seek would show.
+  assert.equal(new Set([pcAt(0), pcAt(100), pcAt(103)]).size, 3);
+  const served = await serve(['replay', ELF, '--rrfile', LOG]);
+  const a = await gdbOn(served, [
+    `source ${script}`, // 0
+    'print/x $pc', // 1: gdb now holds the registers of icount 0
+    'monitor replay_seek 100', // 2
+    'print/x $pc', // 3
+    'monitor replay_seek 103', // 4
+    'print/x $pc', // 5
+    'kill', // 6
+  ]);
+  assert.ok(served.stderr().includes(`source ${script}`), `the announcement names the file: ${served.stderr()}`);
+  okText(a[0], 'source rvreplay.gdb');
+  assert.equal(parseInt(printed(a[1], 'pc at the start'), 16), pcAt(0));
+  assert.equal(parseInt(printed(a[3], 'pc after replay_seek 100'), 16), pcAt(100));
+  assert.equal(parseInt(printed(a[5], 'pc after replay_seek 103'), 16), pcAt(103));
+});
+
 test('replay under gdb: reverse-step from a line after a call goes back into the callee, at its last line', async () => {
   const served = await serve(['replay', ELF, '--rrfile', LOG]);
   const a = await gdbOn(served, [
