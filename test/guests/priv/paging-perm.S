@@ -3,6 +3,7 @@
  * mstatus.MXR), and MPRV (M's loads and stores translated and checked as MPP's mode). */
 #include "test.h"
 #include "sv32.h"
+#include "s-mode.h"
 
 #define VA_U     0x40000000  /* upage: RW, user */
 #define VA_S     0x40001000  /* spage: RW, supervisor */
@@ -12,29 +13,6 @@
 /* Entry points inside ucode_page, as U sees them. */
 #define U_LOAD  (VA_UCODE + 0)
 #define U_STORE (VA_UCODE + 8)
-
-/* Runs `insn` in S and returns to M through an ecall. */
-.macro IN_S insn:vararg
-  TRAP_EXPECT .Lresume\@
-  MRET_TO MSTATUS_MPP_S, .Linsn\@
-.Linsn\@:
-  \insn
-  ecall
-.Lresume\@:
-  TRAP_CHECK CAUSE_SUPERVISOR_ECALL
-.endm
-
-/* Runs `insn` in S and expects `cause` with stval = `va`. */
-.macro S_FAULT cause, va, insn:vararg
-  TRAP_EXPECT .Lresume\@
-  MRET_TO MSTATUS_MPP_S, .Linsn\@
-.Linsn\@:
-  \insn
-  CHECK_NEVER
-.Lresume\@:
-  TRAP_CHECK \cause
-  TRAP_CHECK_FIELD TRAP_TVAL, \va
-.endm
 
 /* Runs the U routine at virtual address `entry` (a2/a3 are its operands) and expects
  * `cause`: CAUSE_USER_ECALL when it completes, a page fault otherwise. */
@@ -96,7 +74,7 @@ TEST_BEGIN "priv-paging-perm"
   CHECK a4, 0x11110011
   /* SUM never allows S to execute a user page. */
   li a2, U_LOAD
-  S_FAULT CAUSE_FETCH_PAGE_FAULT, U_LOAD, jalr a2
+  S_FETCH_FAULT U_LOAD, jalr a2
   li t0, MSTATUS_SUM
   csrc mstatus, t0
 

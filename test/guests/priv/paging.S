@@ -5,6 +5,7 @@
  * encodings and misaligned megapages fault; sfence.vma makes a changed PTE take effect. */
 #include "test.h"
 #include "sv32.h"
+#include "s-mode.h"
 
 #define VA_A        0x40000000  /* page_a, RW, A and D clear at first */
 #define VA_B        0x40001000  /* page_b, later page_c */
@@ -16,45 +17,6 @@
 #define VA_CROSS    0x40007000  /* page_b; the next page is unmapped */
 #define VA_NONLEAF  0x40009000  /* a pointer PTE at level 0 */
 #define VA_MISALIGNED_MEGA 0x40400000
-
-/* Runs `first` and then `insn` in S with no trap between them (what `first` left in the TLB is
- * there for `insn`; a1, a2 set up by the caller) and returns to M through an ecall. */
-.macro IN_S_BOTH first, insn:vararg
-  TRAP_EXPECT .Lresume\@
-  MRET_TO MSTATUS_MPP_S, .Lfirst\@
-.Lfirst\@:
-  \first
-  \insn
-  ecall
-.Lresume\@:
-  TRAP_CHECK CAUSE_SUPERVISOR_ECALL
-.endm
-
-/* Runs `insn` alone in S. */
-.macro IN_S insn:vararg
-  IN_S_BOTH "", \insn
-.endm
-
-/* Runs `first` and then `insn` in S as IN_S_BOTH does, and expects page fault `cause` at `va`
- * on `insn`, with the pc of `insn` in mepc. */
-.macro S_FAULT_AFTER cause, va, first, insn:vararg
-  TRAP_EXPECT .Lresume\@
-  MRET_TO MSTATUS_MPP_S, .Lfirst\@
-.Lfirst\@:
-  \first
-.Linsn\@:
-  \insn
-  CHECK_NEVER
-.Lresume\@:
-  TRAP_CHECK \cause
-  TRAP_CHECK_FIELD TRAP_TVAL, \va
-  TRAP_CHECK_FIELD_ADDR TRAP_EPC, .Linsn\@
-.endm
-
-/* Runs `insn` alone in S and expects page fault `cause` at `va`. */
-.macro S_FAULT cause, va, insn:vararg
-  S_FAULT_AFTER \cause, \va, "", \insn
-.endm
 
 .macro PTE_FLAGS out, va
   SV32_GET_L0 \out, l0, \va
