@@ -974,7 +974,7 @@ export class Rv32Cpu implements HartInterruptInput, CsrHart, JitHart {
 
   /** After every store the interpreter makes to RAM at `off`: the page's write stamp, and RAM told if it watches the page. */
   private stored(off: number, size: number): void {
-    this.ramWritten[off >>> 12] = this.ram.epoch;
+    this.ramWritten[off >>> 12] = this.ramEpoch;
     if (this.ramWatch[off >>> 12] !== 0) this.noteStore(off, size);
   }
 
