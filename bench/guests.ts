@@ -21,4 +21,19 @@ export const GUESTS: readonly BenchGuest[] = [
   guest('irq', 'the same kernels under a CLINT timer interrupt every 10,000 instructions; ~52 M instructions, ~5,000 interrupts'),
   guest('serial', '30,000 lines of 7 bytes on the UART between bursts of PRNG steps; ~9 M instructions'),
   guest('paging', 'S-mode under Sv32: 4 MiB walked in random page order through two address spaces, and the kernels; ~189 M instructions'),
+  guest('paging-long', 'paging, five times as many rounds; ~928 M instructions'),
 ];
+
+/** A guest measured at two lengths, the same code: what a run costs apart from its instructions. */
+export interface LengthPair {
+  short: BenchGuest;
+  long: BenchGuest;
+}
+
+function byName(name: string): BenchGuest {
+  const g = GUESTS.find((candidate) => candidate.name === name);
+  if (g === undefined) throw new Error(`no bench guest ${name}`);
+  return g;
+}
+
+export const LENGTH_PAIRS: readonly LengthPair[] = [{ short: byName('paging'), long: byName('paging-long') }];

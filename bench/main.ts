@@ -3,20 +3,21 @@
 // the figures are ratios that survive a change of machine. Exits 1 if any check failed.
 import { resolve } from 'node:path';
 import type { BenchCase, BenchContext, CaseResult } from './case.js';
-import { GUESTS } from './guests.js';
+import { GUESTS, LENGTH_PAIRS } from './guests.js';
 import { dapCase } from './dap.js';
 import { caseSelected, parseOptions, USAGE, type BenchOptions } from './options.js';
 import { DEFAULT_CLI } from './paths.js';
 import { findQemu } from './qemu.js';
 import { rrVsQemuCase } from './rr-vs-qemu.js';
 import { runVsQemuCase } from './run-vs-qemu.js';
+import { lengthCase } from './length.js';
 import { formatResults } from './table.js';
 import { timelineCase } from './timeline.js';
 import { timeTravelCase } from './time-travel.js';
 
 /** Every case, in the order they run. */
 function allCases(): BenchCase[] {
-  return [...GUESTS.map(runVsQemuCase), ...GUESTS.map(rrVsQemuCase), timelineCase(), timeTravelCase(), dapCase()];
+  return [...GUESTS.map(runVsQemuCase), ...LENGTH_PAIRS.map(lengthCase), ...GUESTS.map(rrVsQemuCase), timelineCase(), timeTravelCase(), dapCase()];
 }
 
 async function main(argv: readonly string[]): Promise<number> {
