@@ -1,17 +1,20 @@
-// Case "length/<guest>": one guest at two lengths (the same code, more rounds), from the plain runs
-// run/<guest> makes. A straight line through the two wall times splits each emulator's run into
+// Case "length/<guest>": one guest at two lengths (the same code, more rounds), run plain on both
+// emulators. A straight line through the two wall times splits each emulator's run into
 // a cost per process (start-up, and for us V8 compiling the emulator and the guest's code) and a
 // cost per instruction once warm. Their crossing is the length from which rvreplay is the faster:
 // a ratio on a short guest says as much about start-up as about emulation.
+import { existsSync } from 'node:fs';
 import type { BenchCase, BenchContext, CaseResult } from './case.js';
 import { fixed, grouped, median, seconds } from './figures.js';
 import type { LengthPair } from './guests.js';
-import { plainRuns } from './plain-runs.js';
-import type { TimedRun } from './timed-run.js';
+import { runQemu } from './qemu.js';
+import { quote } from './run-checks.js';
+import { runRvreplay } from './rvreplay.js';
+import { describeEnd } from './timed-run.js';
 
 const TABLE = [
-  'length: each guest at two lengths (plain runs, medians); fixed s = a run\'s time apart from its',
-  '  instructions and MIPS = speed after it, both from the line through the two wall times; from',
+  'length: each guest at two lengths, plain runs; fixed s = a run\'s time apart from its instructions and',
+  '  MIPS = speed after it, from the line through the two wall times of each repetition (medians); from',
   '  "faster from" instructions on, rvreplay takes less time than QEMU',
 ].join('\n');
 
@@ -43,28 +46,59 @@ export function fasterFrom(ours: Line, theirs: Line): number | undefined {
 
 async function measure(ctx: BenchContext, pair: LengthPair): Promise<CaseResult> {
   const problems: string[] = [];
-  const short = await plainRuns(ctx, pair.short);
-  const long = await plainRuns(ctx, pair.long);
-  // Instruction counts are ours (run/<guest> checks they do not vary); QEMU runs the same ones.
-  const shortIcount = short.ours.find((r) => r.stats !== undefined)?.stats?.icount;
-  const longIcount = long.ours.find((r) => r.stats !== undefined)?.stats?.icount;
-  const line = (shortRuns: readonly TimedRun[], longRuns: readonly TimedRun[]): Line | undefined => {
-    const s = passedMedian(shortRuns);
-    const l = passedMedian(longRuns);
-    return shortIcount === undefined || longIcount === undefined || s === undefined || l === undefined
-      ? undefined : lineThrough(shortIcount, s, longIcount, l);
-  };
-  const ours = line(short.ours.map((r) => r.run), long.ours.map((r) => r.run));
-  const theirs = line(short.theirs, long.theirs);
-  if (ours === undefined && short.ours.length > 0 && long.ours.length > 0) {
-    problems.push(`${pair.short.name}: rvreplay's runs of ${pair.short.name} and ${pair.long.name} give no line (a run failed, or the longer guest was not slower)`);
+  const notes: string[] = [];
+  if (!existsSync(ctx.cliPath)) problems.push(`${pair.short.name}: rvreplay CLI not found at ${ctx.cliPath} (npm run build)`);
+  if (ctx.qemuPath === undefined) notes.push('QEMU (qemu-system-riscv32) was not found: its columns are empty.');
+  // Each repetition runs both lengths on both emulators within seconds, and fits its own lines:
+  // this machine's speed drifts over minutes, and a line through a short run made in a slow
+  // phase and a long one made in a fast phase says nothing.
+  const ourLines: Line[] = [];
+  const theirLines: Line[] = [];
+  const icounts = { short: new Set<number>(), long: new Set<number>() };
+  let oursBroken = !existsSync(ctx.cliPath); // a failed run is reported once, not run again
+  for (let rep = 1; rep <= ctx.reps; rep++) {
+    const ms = { ours: [0, 0], theirs: [0, 0] };
+    let failed = false;
+    for (const [k, guest] of [pair.short, pair.long].entries()) {
+      if (!oursBroken) {
+        const r = await runRvreplay(ctx, ['run', guest.elf, '--stats']);
+        if (r.run.exitCode !== 0 || r.stats === undefined) {
+          oursBroken = true;
+          problems.push(`${guest.name}: rvreplay ${describeEnd(r.run)}${r.otherStderr === '' ? '' : ` (stderr: ${quote(r.otherStderr)})`}`);
+        } else {
+          (k === 0 ? icounts.short : icounts.long).add(r.stats.icount);
+          ms.ours[k] = r.run.wallMs;
+        }
+      }
+      if (ctx.qemuPath !== undefined) {
+        const q = await runQemu(ctx, ctx.qemuPath, guest.elf);
+        if (q.exitCode !== 0) {
+          problems.push(`${guest.name}: qemu ${describeEnd(q)}`);
+          failed = true;
+        }
+        ms.theirs[k] = q.wallMs;
+      }
+    }
+    ctx.log(`length ${pair.short.name} ${rep}/${ctx.reps}: rvreplay ${secondsText(ms.ours)}, qemu ${secondsText(ms.theirs)}`);
+    const shortIcount = [...icounts.short][0];
+    const longIcount = [...icounts.long][0];
+    if (shortIcount === undefined || longIcount === undefined) continue;
+    const ours = oursBroken ? undefined : lineThrough(shortIcount, ms.ours[0], longIcount, ms.ours[1]);
+    if (ours !== undefined) ourLines.push(ours);
+    const theirs = failed || ctx.qemuPath === undefined ? undefined : lineThrough(shortIcount, ms.theirs[0], longIcount, ms.theirs[1]);
+    if (theirs !== undefined) theirLines.push(theirs);
   }
+  for (const [name, set] of [[pair.short.name, icounts.short], [pair.long.name, icounts.long]] as const) {
+    if (set.size > 1) problems.push(`${name}: instruction count differs between runs: ${[...set].join(', ')}`);
+  }
+  const ours = medianLine(ourLines);
+  const theirs = medianLine(theirLines);
   const crossing = ours !== undefined && theirs !== undefined ? fasterFrom(ours, theirs) : undefined;
   return {
     table: TABLE,
     cells: [
       { header: 'guests', value: `${pair.short.name}, ${pair.long.name}`, align: 'left' },
-      { header: 'instructions', value: `${grouped(shortIcount)}, ${grouped(longIcount)}` },
+      { header: 'instructions', value: `${grouped([...icounts.short][0])}, ${grouped([...icounts.long][0])}` },
       { header: 'rvreplay fixed s', value: fixed(seconds(ours?.fixedMs), 2) },
       { header: 'rvreplay MIPS', value: fixed(ours?.mips, 0) },
       { header: 'QEMU fixed s', value: fixed(seconds(theirs?.fixedMs), 2) },
@@ -72,12 +106,15 @@ async function measure(ctx: BenchContext, pair: LengthPair): Promise<CaseResult>
       { header: 'faster from', value: ours === undefined || theirs === undefined ? '-' : crossing === undefined ? 'never' : grouped(crossing) },
     ],
     problems,
-    notes: [],
+    notes,
   };
 }
 
-/** Median wall time of the runs that exited 0. */
-function passedMedian(runs: readonly TimedRun[]): number | undefined {
-  const ok = runs.filter((r) => r.exitCode === 0).map((r) => r.wallMs);
-  return ok.length === 0 ? undefined : median(ok);
+/** The median fixed cost and the median speed of the repetitions' lines. */
+function medianLine(lines: readonly Line[]): Line | undefined {
+  return lines.length === 0 ? undefined : { fixedMs: median(lines.map((l) => l.fixedMs)), mips: median(lines.map((l) => l.mips)) };
+}
+
+function secondsText(ms: readonly number[]): string {
+  return ms.map((m) => (m === 0 ? '-' : `${(m / 1000).toFixed(2)} s`)).join(' / ');
 }
