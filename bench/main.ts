@@ -4,13 +4,13 @@
 import { resolve } from 'node:path';
 import type { BenchCase, BenchContext, CaseResult } from './case.js';
 import { GUESTS, LENGTH_PAIRS } from './guests.js';
+import { lengthCase } from './length.js';
 import { dapCase } from './dap.js';
 import { caseSelected, parseOptions, USAGE, type BenchOptions } from './options.js';
 import { DEFAULT_CLI } from './paths.js';
 import { findQemu } from './qemu.js';
 import { rrVsQemuCase } from './rr-vs-qemu.js';
 import { runVsQemuCase } from './run-vs-qemu.js';
-import { lengthCase } from './length.js';
 import { formatResults } from './table.js';
 import { timelineCase } from './timeline.js';
 import { timeTravelCase } from './time-travel.js';
