@@ -8,9 +8,9 @@ import type { BenchCase, BenchContext, CaseResult } from './case.js';
 import { fixed, grouped, median, seconds } from './figures.js';
 import type { LengthPair } from './guests.js';
 import { runQemu } from './qemu.js';
-import { quote } from './run-checks.js';
-import { runRvreplay } from './rvreplay.js';
-import { describeEnd } from './timed-run.js';
+import { checkRuns, expectedOutput } from './run-checks.js';
+import { runRvreplay, type RvreplayRun } from './rvreplay.js';
+import type { TimedRun } from './timed-run.js';
 
 const TABLE = [
   'length: each guest at two lengths, plain runs; fixed s = a run\'s time apart from its instructions and',
@@ -52,44 +52,35 @@ async function measure(ctx: BenchContext, pair: LengthPair): Promise<CaseResult>
   // Each repetition runs both lengths on both emulators within seconds, and fits its own lines:
   // this machine's speed drifts over minutes, and a line through a short run made in a slow
   // phase and a long one made in a fast phase says nothing.
+  const guests = [pair.short, pair.long] as const;
+  const ourRuns: RvreplayRun[][] = [[], []];
+  const theirRuns: TimedRun[][] = [[], []];
   const ourLines: Line[] = [];
   const theirLines: Line[] = [];
-  const icounts = { short: new Set<number>(), long: new Set<number>() };
-  let oursBroken = !existsSync(ctx.cliPath); // a failed run is reported once, not run again
-  for (let rep = 1; rep <= ctx.reps; rep++) {
-    const ms = { ours: [0, 0], theirs: [0, 0] };
-    let failed = false;
-    for (const [k, guest] of [pair.short, pair.long].entries()) {
-      if (!oursBroken) {
-        const r = await runRvreplay(ctx, ['run', guest.elf, '--stats']);
-        if (r.run.exitCode !== 0 || r.stats === undefined) {
-          oursBroken = true;
-          problems.push(`${guest.name}: rvreplay ${describeEnd(r.run)}${r.otherStderr === '' ? '' : ` (stderr: ${quote(r.otherStderr)})`}`);
-        } else {
-          (k === 0 ? icounts.short : icounts.long).add(r.stats.icount);
-          ms.ours[k] = r.run.wallMs;
-        }
-      }
-      if (ctx.qemuPath !== undefined) {
-        const q = await runQemu(ctx, ctx.qemuPath, guest.elf);
-        if (q.exitCode !== 0) {
-          problems.push(`${guest.name}: qemu ${describeEnd(q)}`);
-          failed = true;
-        }
-        ms.theirs[k] = q.wallMs;
-      }
+  for (let rep = 0; rep < ctx.reps; rep++) {
+    for (const [k, guest] of guests.entries()) {
+      if (existsSync(ctx.cliPath)) ourRuns[k].push(await runRvreplay(ctx, ['run', guest.elf, '--stats']));
+      if (ctx.qemuPath !== undefined) theirRuns[k].push(await runQemu(ctx, ctx.qemuPath, guest.elf));
     }
-    ctx.log(`length ${pair.short.name} ${rep}/${ctx.reps}: rvreplay ${secondsText(ms.ours)}, qemu ${secondsText(ms.theirs)}`);
-    const shortIcount = [...icounts.short][0];
-    const longIcount = [...icounts.long][0];
+    const [ourShort, ourLong] = [ourRuns[0][rep], ourRuns[1][rep]];
+    const [theirShort, theirLong] = [theirRuns[0][rep], theirRuns[1][rep]];
+    ctx.log(`length ${pair.short.name} ${rep + 1}/${ctx.reps}: rvreplay ${secondsText([ourShort?.run, ourLong?.run])}, qemu ${secondsText([theirShort, theirLong])}`);
+    // Instruction counts are ours; QEMU runs the same ones.
+    const shortIcount = ourShort?.stats?.icount;
+    const longIcount = ourLong?.stats?.icount;
     if (shortIcount === undefined || longIcount === undefined) continue;
-    const ours = oursBroken ? undefined : lineThrough(shortIcount, ms.ours[0], longIcount, ms.ours[1]);
+    const ours = passed(ourShort.run) && passed(ourLong.run) ? lineThrough(shortIcount, ourShort.run.wallMs, longIcount, ourLong.run.wallMs) : undefined;
     if (ours !== undefined) ourLines.push(ours);
-    const theirs = failed || ctx.qemuPath === undefined ? undefined : lineThrough(shortIcount, ms.theirs[0], longIcount, ms.theirs[1]);
+    const theirs = passed(theirShort) && passed(theirLong) ? lineThrough(shortIcount, theirShort.wallMs, longIcount, theirLong.wallMs) : undefined;
     if (theirs !== undefined) theirLines.push(theirs);
   }
-  for (const [name, set] of [[pair.short.name, icounts.short], [pair.long.name, icounts.long]] as const) {
-    if (set.size > 1) problems.push(`${name}: instruction count differs between runs: ${[...set].join(', ')}`);
+  for (const [k, guest] of guests.entries()) {
+    const expected = expectedOutput(guest);
+    checkRuns(`${guest.name}: rvreplay`, ourRuns[k].map((r) => ({ ...r.run, stderr: r.otherStderr })), expected, problems);
+    checkRuns(`${guest.name}: qemu`, theirRuns[k], expected, problems);
+    const icounts = new Set(ourRuns[k].map((r) => r.stats?.icount));
+    if (icounts.has(undefined)) problems.push(`${guest.name}: rvreplay printed no --stats line`);
+    else if (icounts.size > 1) problems.push(`${guest.name}: instruction count differs between runs: ${[...icounts].join(', ')}`);
   }
   const ours = medianLine(ourLines);
   const theirs = medianLine(theirLines);
@@ -98,7 +89,7 @@ async function measure(ctx: BenchContext, pair: LengthPair): Promise<CaseResult>
     table: TABLE,
     cells: [
       { header: 'guests', value: `${pair.short.name}, ${pair.long.name}`, align: 'left' },
-      { header: 'instructions', value: `${grouped([...icounts.short][0])}, ${grouped([...icounts.long][0])}` },
+      { header: 'instructions', value: guests.map((_, k) => grouped(ourRuns[k].find((r) => r.stats !== undefined)?.stats?.icount)).join(', ') },
       { header: 'rvreplay fixed s', value: fixed(seconds(ours?.fixedMs), 2) },
       { header: 'rvreplay MIPS', value: fixed(ours?.mips, 0) },
       { header: 'QEMU fixed s', value: fixed(seconds(theirs?.fixedMs), 2) },
@@ -115,6 +106,11 @@ function medianLine(lines: readonly Line[]): Line | undefined {
   return lines.length === 0 ? undefined : { fixedMs: median(lines.map((l) => l.fixedMs)), mips: median(lines.map((l) => l.mips)) };
 }
 
-function secondsText(ms: readonly number[]): string {
-  return ms.map((m) => (m === 0 ? '-' : `${(m / 1000).toFixed(2)} s`)).join(' / ');
+/** True when the run exited 0 (a run that failed has no time worth fitting). */
+function passed(run: TimedRun | undefined): run is TimedRun {
+  return run !== undefined && run.exitCode === 0;
+}
+
+function secondsText(runs: readonly (TimedRun | undefined)[]): string {
+  return runs.map((r) => (r === undefined ? '-' : `${(r.wallMs / 1000).toFixed(2)} s`)).join(' / ');
 }
